@@ -1,0 +1,109 @@
+/**
+ * The bundled catalogs (rules/catalog/*.yaml): cloud services the big providers list as HIPAA-eligible, and
+ * well-known vendors' BAA availability. Each entry names its public source and the date it was checked.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../load/diagnostics.js';
+import { issuesToDiagnostics } from '../load/issues.js';
+import { parseYaml } from '../load/parse.js';
+import { ID_PATTERN } from '../schema/map.js';
+
+const slug = z.string().regex(ID_PATTERN);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const url = z.string().regex(/^https:\/\//, 'sources are https URLs');
+const ServiceEntry = z.strictObject({ name: z.string(), aliases: z.array(slug).optional(), note: z.string().optional() });
+
+export const CloudCatalog = z.strictObject({
+  providers: z.record(
+    slug,
+    z.strictObject({
+      name: z.string(),
+      aliases: z.array(slug).optional(),
+      source: url,
+      checked: date,
+      note: z.string().optional(),
+      eligible: z.record(slug, ServiceEntry),
+      not_eligible: z.record(slug, ServiceEntry).optional(),
+    }),
+  ),
+});
+
+const BaaAvailability = z.enum(['available', 'not-offered', 'plan-dependent', 'unknown']);
+export const VendorCatalog = z.strictObject({
+  vendors: z.record(
+    slug,
+    z.strictObject({
+      name: z.string(),
+      category: z.string(),
+      aliases: z.array(slug).optional(),
+      baa: BaaAvailability,
+      plans: z.record(slug, z.strictObject({ baa: z.enum(['available', 'not-offered', 'unknown']), note: z.string().optional() })).optional(),
+      retention: z.string().optional(),
+      source: url,
+      checked: date,
+      note: z.string().optional(),
+    }),
+  ),
+});
+
+export type VendorEntry = z.infer<typeof VendorCatalog>['vendors'][string];
+
+export interface Eligibility {
+  providerName: string;
+  eligible: boolean;
+  /** Listed as not eligible, as opposed to simply absent from the list. */
+  listed: boolean;
+  note?: string | undefined;
+  source: string;
+  checked: string;
+}
+
+export interface Catalog {
+  /** Undefined when the provider is not in the catalog. */
+  serviceEligibility(provider: string, service: string): Eligibility | undefined;
+  vendor(id: string): VendorEntry | undefined;
+}
+
+function readCatalog<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  const parsed = parseYaml(file, readFileSync(file, 'utf8'), what);
+  if (!parsed.ok) throw new InputError(parsed.diagnostics);
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) throw new InputError(issuesToDiagnostics(parsed.source, schema, parsed.value, result.error.issues));
+  return result.data;
+}
+
+export function loadCatalog(dir: string): Catalog {
+  const cloud = readCatalog(path.join(dir, 'cloud-services.yaml'), CloudCatalog, 'a cloud service catalog');
+  const vendors = readCatalog(path.join(dir, 'vendors.yaml'), VendorCatalog, 'a vendor catalog');
+
+  const providers = new Map<string, z.infer<typeof CloudCatalog>['providers'][string]>();
+  for (const [id, p] of Object.entries(cloud.providers)) {
+    providers.set(id, p);
+    for (const a of p.aliases ?? []) providers.set(a, p);
+  }
+  const vendorIndex = new Map<string, VendorEntry>();
+  for (const [id, v] of Object.entries(vendors.vendors)) {
+    vendorIndex.set(id, v);
+    for (const a of v.aliases ?? []) vendorIndex.set(a, v);
+  }
+  const lookup = (list: Record<string, z.infer<typeof ServiceEntry>> | undefined, service: string) => {
+    if (!list) return undefined;
+    if (list[service]) return list[service];
+    return Object.values(list).find((e) => e.aliases?.includes(service));
+  };
+
+  return {
+    serviceEligibility(provider, service) {
+      const p = providers.get(provider);
+      if (!p) return undefined;
+      const base = { providerName: p.name, source: p.source, checked: p.checked };
+      const yes = lookup(p.eligible, service);
+      if (yes) return { ...base, eligible: true, listed: true, note: yes.note };
+      const no = lookup(p.not_eligible, service);
+      return { ...base, eligible: false, listed: no !== undefined, note: no?.note };
+    },
+    vendor: (id) => vendorIndex.get(id),
+  };
+}

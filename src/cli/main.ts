@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/** The CLI: thin commands over the library. Each command's module loads only when that command runs. */
+import { Command, CommanderError, Option } from 'commander';
+import { TOOL_VERSION } from '../version.js';
+import { run } from './run.js';
+
+const SEVERITY_CHOICES = ['critical', 'high', 'medium', 'low', 'info', 'none'];
+
+export function buildProgram(): Command {
+  const program = new Command('phi-audit')
+    .description('Audit where protected health information goes: PHI map → propagation → HIPAA Security Rule checks.')
+    .version(TOOL_VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`phi-audit: ${text.replace(/^error: /, '')}`) });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+
+  program
+    .command('scan')
+    .description('check every node, flow and vendor PHI reaches; exit 1 when a finding is at or above --fail-on')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITY_CHOICES).default('high'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', "add a folder of your own rules (repeatable)", collect, [] as string[])
+    .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
+    .action((paths: string[], opts) => run(async () => (await import('./scan.js')).scanCommand(paths, opts)));
+
+  program
+    .command('validate')
+    .description('check the map against the schema and its references; no rules run')
+    .argument('[paths...]', 'map files, folders or globs')
+    .action((paths: string[]) => run(async () => (await import('./validate.js')).validateCommand(paths)));
+
+  program
+    .command('rules')
+    .description("list the rules, or show one rule's full documentation")
+    .argument('[id]', 'a rule id')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--rules <dir>', 'include a folder of your own rules (repeatable)', collect, [] as string[])
+    .option('--functions', 'list the check functions rules are built from')
+    .action((id: string | undefined, opts) => run(async () => (await import('./rules.js')).rulesCommand(id, opts)));
+
+  program
+    .command('init')
+    .description('write a commented starter map (never over an existing file)')
+    .argument('[file]', 'where to write it', 'phi-map.yaml')
+    .action((file: string) => run(async () => (await import('./init.js')).initCommand(file)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the map, for editor completion')
+    .option('-o, --output <file>', 'write it to a file instead of stdout')
+    .action((opts) => run(async () => (await import('./schema.js')).schemaCommand(opts)));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; every usage error is exit 2, like a broken map.
+      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,52 @@
+/** Rule listings and rule docs: pure functions over loaded rules, shared by `phi-audit rules` and the README table. */
+import { citationText } from '../evaluate/evaluate.js';
+import { FUNCTIONS } from '../rules/functions.js';
+import type { CheckSpec, LoadedRule } from '../rules/schema.js';
+
+const one = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export function rulesTable(rules: readonly LoadedRule[]): string {
+  const lines = ['| Rule | Severity | Citation | Applies to | Title |', '| --- | --- | --- | --- | --- |'];
+  for (const r of rules) {
+    const kinds = r.applies_to.kinds ? ` (${r.applies_to.kinds.join(', ')})` : '';
+    lines.push(`| \`${r.id}\` | ${r.severity} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function rulesList(rules: readonly LoadedRule[]): string {
+  const width = Math.max(...rules.map((r) => r.id.length), 4);
+  const lines = rules.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.cite.map(citationText).join(', ').padEnd(26)}  ${one(r.title)}`);
+  return `${lines.join('\n')}\n${rules.length} rules. \`phi-audit rules ID\` shows one in full.\n`;
+}
+
+function describeCheck(c: CheckSpec, indent: string): string {
+  const opts = c.options && Object.keys(c.options).length > 0 ? ` ${JSON.stringify(c.options)}` : '';
+  return `${indent}${c.function}${opts}`;
+}
+
+export function ruleDoc(r: LoadedRule): string {
+  const a = r.applies_to;
+  const lines = [
+    `${r.id}: ${one(r.title)}`,
+    '',
+    `Severity:    ${r.severity}${r.escalate ? ` (raised: ${r.escalate.map((e) => `${e.severity} when ${e.when.function} ${JSON.stringify(e.when.options ?? {})}`).join('; ')})` : ''}`,
+    `Citations:   ${r.cite.map((c) => `${citationText(c)} ${c.standard} (${c.implementation})`).join('\n             ')}`,
+    `Applies to:  ${a.targets.join(', ')}${a.kinds ? `; kinds: ${a.kinds.join(', ')}` : ''}${a.exclude_kinds ? `; not kinds: ${a.exclude_kinds.join(', ')}` : ''}; ${a.phi === 'required' ? 'only where PHI reaches' : 'whether or not PHI reaches'}`,
+    ...(a.when ? [`When:        ${describeCheck(a.when, '')}`] : []),
+    `Check:       ${describeCheck(r.check, '')}`,
+    `Source:      ${r.file}`,
+    '',
+    'Why:',
+    `  ${one(r.rationale)}`,
+    '',
+    'Fix:',
+    `  ${one(r.remediation)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function functionsList(): string {
+  const lines = [...FUNCTIONS.values()].map((f) => `${f.name.padEnd(24)} ${f.targets.join(', ').padEnd(30)} ${f.description}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,77 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, ScanResult } from '../evaluate/finding.js';
+import type { Severity } from '../rules/schema.js';
+import { SEVERITIES } from '../rules/schema.js';
+import { groupByTarget } from './group.js';
+import type { Formatter } from './index.js';
+
+const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
+
+function paint(c: ChalkInstance, severity: Severity, text: string): string {
+  switch (severity) {
+    case 'critical':
+      return c.bold.red(text);
+    case 'high':
+      return c.red(text);
+    case 'medium':
+      return c.yellow(text);
+    case 'low':
+      return c.cyan(text);
+    default:
+      return c.gray(text);
+  }
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function loc(f: Finding): string {
+  return `${f.location.file}:${f.location.line}:${f.location.column}`;
+}
+
+export const formatText: Formatter = (result: ScanResult, ctx) => {
+  const c = new Chalk({ level: ctx.color ? 1 : 0 });
+  const out: string[] = [];
+  const s = result.summary;
+  const system = result.system ? ` ${c.bold(result.system)}:` : '';
+  out.push(
+    `phi-audit ${result.tool.version}${system} ${s.nodes} nodes, ${s.flows} flows in ${result.files.length} file${result.files.length === 1 ? '' : 's'}; ` +
+      `PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows (as of ${result.as_of})`,
+  );
+  out.push('');
+  for (const group of groupByTarget(result.findings)) {
+    const first = group.findings[0]!;
+    out.push(`${c.bold(group.target)} ${c.dim(`(${first.target_type})`)}  ${c.underline(loc(first))}`);
+    if (first.path.length > 0) out.push(`  ${c.dim('PHI path:')} ${first.path.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
+    for (const f of group.findings) {
+      const status = f.status === 'unknown' ? ` ${c.magenta('UNKNOWN')}` : '';
+      out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${f.rule}  ${c.dim(f.cite.join(', '))}`);
+      out.push(wrap(f.message, 100, '           '));
+      out.push(c.dim(wrap(`fix: ${f.remediation}`, 100, '           ')));
+    }
+    out.push('');
+  }
+  const counts = SEVERITIES.filter((sev) => s.by_severity[sev] > 0).map((sev) => paint(c, sev, `${s.by_severity[sev]} ${sev}`));
+  const unknown = s.by_status.unknown > 0 ? `, ${s.by_status.unknown} unknown` : '';
+  if (s.findings === 0) out.push(c.green(`No findings: every PHI path in the map has its safeguards (${s.rules} rules).`));
+  else out.push(`${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.join(', ')}${unknown}) from ${s.rules} rules.`);
+  if (s.fail_on !== 'none') {
+    out.push(
+      s.blocking > 0
+        ? c.red(`${s.blocking} at or above --fail-on ${s.fail_on}: exit code 1.`)
+        : c.green(`None at or above --fail-on ${s.fail_on}: exit code 0.`),
+    );
+  }
+  return `${out.join('\n')}\n`;
+};

@@ -1,0 +1,33 @@
+/** A problem with user input (a map, a rule file, a flag), always tied to a place the user can open. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Thrown for input the user must fix; the CLI prints the diagnostics and exits 2. Never for our own bugs. */
+export class InputError extends Error {
+  readonly diagnostics: Diagnostic[];
+
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'InputError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.message}`;
+}
+
+export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message),
+  );
+}
+
+/** A diagnostic about a file as a whole, or a command-line value, with no better position than its start. */
+export function atStart(file: string, message: string): Diagnostic {
+  return { file, line: 1, column: 1, message };
+}

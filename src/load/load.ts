@@ -1,0 +1,65 @@
+/** Load stage: discover → parse → validate each file → merge → check references. */
+import { readFileSync } from 'node:fs';
+import { atStart, InputError, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { discoverMapFiles, displayPath } from './discover.js';
+import { issuesToDiagnostics } from './issues.js';
+import { mergeFiles, type ValidFile } from './merge.js';
+import type { PhiMap } from './model.js';
+import { parseYaml } from './parse.js';
+import { locate } from './positions.js';
+import { MAP_VERSIONS, MapFile } from '../schema/map.js';
+
+export interface LoadOptions {
+  cwd?: string;
+}
+
+/** Parse and validate one map file's text. */
+export function validateMapText(displayName: string, text: string): { file?: ValidFile; diagnostics: Diagnostic[] } {
+  const parsed = parseYaml(displayName, text, 'a PHI map');
+  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  const { source, value } = parsed;
+  if (!('version' in value)) {
+    return { diagnostics: [{ ...locate({ source, path: [] }), message: `missing \`version: 1\`: every PHI map file starts with it` }] };
+  }
+  if (!(MAP_VERSIONS as readonly unknown[]).includes(value.version)) {
+    return {
+      diagnostics: [
+        {
+          ...locate({ source, path: ['version'] }),
+          message: `unsupported map version ${JSON.stringify(value.version)}: this build of phi-audit reads version ${MAP_VERSIONS.join(', ')}`,
+        },
+      ],
+    };
+  }
+  const result = MapFile.safeParse(value);
+  if (!result.success) return { diagnostics: issuesToDiagnostics(source, MapFile, value, result.error.issues) };
+  return { file: { source, spec: result.data }, diagnostics: [] };
+}
+
+/** Load the map from paths (files, folders, globs; none = working folder). Throws InputError with every problem found. */
+export function loadMap(paths: readonly string[], options: LoadOptions = {}): PhiMap {
+  const cwd = options.cwd ?? process.cwd();
+  const files = discoverMapFiles(paths, cwd);
+  const valid: ValidFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const abs of files) {
+    const name = displayPath(abs, cwd);
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (err) {
+      diagnostics.push(atStart(name, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
+      continue;
+    }
+    const r = validateMapText(name, text);
+    diagnostics.push(...r.diagnostics);
+    if (r.file) valid.push(r.file);
+  }
+  // Reference errors across files only make sense once every file parsed.
+  if (diagnostics.length === 0) {
+    const merged = mergeFiles(valid);
+    diagnostics.push(...merged.diagnostics);
+    if (diagnostics.length === 0) return merged.map;
+  }
+  throw new InputError(sortDiagnostics(diagnostics));
+}

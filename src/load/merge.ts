@@ -1,0 +1,188 @@
+/** Merge validated map files into one map, then check every reference. */
+import type { Diagnostic } from './diagnostics.js';
+import { locate, type SourceFile, type SourceRef } from './positions.js';
+import { closest } from './suggest.js';
+import {
+  BUILTIN_CLASSES,
+  parseHosting,
+  SECTION_TYPE,
+  type DataClassInfo,
+  type EnvironmentInfo,
+  type MapFlow,
+  type MapNode,
+  type PhiMap,
+} from './model.js';
+import { ID_PATTERN, NODE_SECTIONS, type MapFileSpec } from '../schema/map.js';
+
+export interface ValidFile {
+  source: SourceFile;
+  spec: MapFileSpec;
+}
+
+function where(ref: SourceRef): string {
+  const p = locate(ref, 'key');
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+function didYouMean(word: string, candidates: Iterable<string>): string {
+  const hint = closest(word, [...candidates]);
+  return hint ? ` (did you mean "${hint}"?)` : '';
+}
+
+export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (ref: SourceRef, message: string, at: 'key' | 'value' = 'key') => diagnostics.push({ ...locate(ref, at), message });
+
+  const dataClasses = new Map<string, DataClassInfo>(BUILTIN_CLASSES.map((c) => [c.id, c]));
+  const classRefs = new Map<string, SourceRef>();
+  const environments = new Map<string, EnvironmentInfo>();
+  const nodes = new Map<string, MapNode>();
+  const flows: MapFlow[] = [];
+  const flowIds = new Map<string, SourceRef>();
+  let system: { value: string; ref: SourceRef } | undefined;
+  let description: string | undefined;
+
+  const checkId = (id: string, ref: SourceRef, what: string): boolean => {
+    if (ID_PATTERN.test(id)) return true;
+    report(ref, `${what} id "${id}" must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    return false;
+  };
+
+  for (const { source, spec } of files) {
+    if (spec.system !== undefined) {
+      const ref = { source, path: ['system'] };
+      if (system && system.value !== spec.system) {
+        report(ref, `system is "${spec.system}" here but "${system.value}" at ${where(system.ref)}: one map describes one system`, 'value');
+      } else system ??= { value: spec.system, ref };
+    }
+    description ??= spec.description;
+
+    for (const [id, dc] of Object.entries(spec.data_classes ?? {})) {
+      const ref = { source, path: ['data_classes', id] };
+      if (!checkId(id, ref, 'data class')) continue;
+      if (BUILTIN_CLASSES.some((b) => b.id === id)) {
+        report(ref, `data class "${id}" is built in and cannot be redeclared`);
+        continue;
+      }
+      const prev = classRefs.get(id);
+      if (prev) {
+        report(ref, `data class "${id}" is declared twice: also at ${where(prev)}`);
+        continue;
+      }
+      classRefs.set(id, ref);
+      dataClasses.set(id, { id, phi: dc.phi, description: dc.description });
+    }
+
+    for (const [id, env] of Object.entries(spec.environments ?? {})) {
+      const ref = { source, path: ['environments', id] };
+      if (!checkId(id, ref, 'environment')) continue;
+      const prev = environments.get(id);
+      if (prev?.ref) {
+        report(ref, `environment "${id}" is declared twice: also at ${where(prev.ref)}`);
+        continue;
+      }
+      environments.set(id, { id, phiAllowed: env.phi_allowed, description: env.description, ref });
+    }
+
+    for (const section of NODE_SECTIONS) {
+      for (const [id, nodeSpec] of Object.entries(spec[section] ?? {})) {
+        const ref = { source, path: [section, id] };
+        if (!checkId(id, ref, 'node')) continue;
+        const prev = nodes.get(id);
+        if (prev) {
+          report(ref, `duplicate id "${id}": also declared at ${where(prev.ref)} (ids are one namespace across vendors, services, stores and logs)`);
+          continue;
+        }
+        nodes.set(id, { id, type: SECTION_TYPE[section], spec: nodeSpec, ref } as MapNode);
+      }
+    }
+
+    (spec.flows ?? []).forEach((flow, index) => {
+      const ref = { source, path: ['flows', index] };
+      let id = `${flow.from}->${flow.to}`;
+      if (flow.id !== undefined) {
+        if (!checkId(flow.id, { source, path: ['flows', index, 'id'] }, 'flow')) return;
+        id = flow.id;
+      }
+      const prev = flowIds.get(id);
+      if (prev) {
+        const fix = flow.id === undefined ? `: give one of them an \`id:\` so findings can tell them apart` : '';
+        report(flow.id === undefined ? ref : { source, path: ['flows', index, 'id'] }, `flow "${id}" is declared twice, also at ${where(prev)}${fix}`, 'value');
+        return;
+      }
+      flowIds.set(id, ref);
+      flows.push({ id, from: flow.from, to: flow.to, spec: flow, ref });
+    });
+  }
+
+  // References, now that every file's ids are known.
+  const idsOf = (type: MapNode['type']) => [...nodes.values()].filter((n) => n.type === type).map((n) => n.id);
+  const checkClasses = (classes: readonly string[] | undefined, ref: SourceRef) => {
+    (classes ?? []).forEach((c, i) => {
+      if (!dataClasses.has(c)) {
+        report({ source: ref.source, path: [...ref.path, i] }, `unknown data class "${c}"${didYouMean(c, dataClasses.keys())}: declare it under data_classes: with phi: true or false`, 'value');
+      }
+    });
+  };
+  const checkNodeRef = (owner: MapNode, field: 'audit_log' | 'backup', want: MapNode['type'], section: string) => {
+    const target = (owner.spec as { audit_log?: string; backup?: string })[field];
+    if (target === undefined) return;
+    const ref = { source: owner.ref.source, path: [...owner.ref.path, field] };
+    const node = nodes.get(target);
+    if (!node) report(ref, `${field} names "${target}", which is not declared under ${section}:${didYouMean(target, idsOf(want))}`, 'value');
+    else if (node.type !== want) report(ref, `${field} must name a node under ${section}:, but "${target}" is a ${node.type}`, 'value');
+    else if (target === owner.id) report(ref, `${field} of "${owner.id}" names the node itself`, 'value');
+  };
+
+  for (const node of nodes.values()) {
+    const at = (field: string) => ({ source: node.ref.source, path: [...node.ref.path, field] });
+    checkClasses(node.spec.data, at('data'));
+    if (node.type === 'vendor') {
+      (node.spec.subprocessors ?? []).forEach((sub, i) => {
+        const ref = { source: node.ref.source, path: [...node.ref.path, 'subprocessors', i] };
+        const target = nodes.get(sub);
+        if (!target) report(ref, `subprocessor "${sub}" is not declared under vendors:${didYouMean(sub, idsOf('vendor'))}`, 'value');
+        else if (target.type !== 'vendor') report(ref, `subprocessor "${sub}" must be a vendor, but it is a ${target.type}`, 'value');
+        else if (sub === node.id) report(ref, `vendor "${node.id}" names itself as its own subprocessor`, 'value');
+      });
+      continue;
+    }
+    const spec = node.spec;
+    if (spec.environment !== undefined && !environments.has(spec.environment)) {
+      report(at('environment'), `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, environments.keys())}`, 'value');
+    }
+    const hosting = parseHosting(spec.hosting);
+    if (hosting) {
+      const vendor = nodes.get(hosting.vendor);
+      if (!vendor) {
+        report(at('hosting'), `hosting names vendor "${hosting.vendor}", which is not declared under vendors:${didYouMean(hosting.vendor, idsOf('vendor'))}; declare it with its BAA, or write hosting: self`, 'value');
+      } else if (vendor.type !== 'vendor') {
+        report(at('hosting'), `hosting must name a vendor, but "${hosting.vendor}" is a ${vendor.type}`, 'value');
+      } else if (hosting.service === '') {
+        report(at('hosting'), `hosting "${spec.hosting}" has no service after the slash: write VENDOR/SERVICE (aws/s3) or VENDOR`, 'value');
+      }
+    }
+    checkNodeRef(node, 'audit_log', 'log', 'logs');
+    checkNodeRef(node, 'backup', 'store', 'stores');
+    if (node.type === 'store' && node.spec.managed !== undefined && node.spec.kind !== 'device') {
+      report(at('managed'), `managed applies only to kind: device stores; "${node.id}" is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
+    }
+  }
+
+  for (const flow of flows) {
+    const at = (field: string) => ({ source: flow.ref.source, path: [...flow.ref.path, field] });
+    for (const end of ['from', 'to'] as const) {
+      const id = flow[end];
+      if (!nodes.has(id)) {
+        report(at(end), `flow ${end} "${id}" is not a declared vendor, service, store or log${didYouMean(id, nodes.keys())}`, 'value');
+      }
+    }
+    if (flow.from === flow.to) report(at('to'), `flow from "${flow.from}" to itself: a flow joins two different nodes`, 'value');
+    checkClasses(flow.spec.data, at('data'));
+  }
+
+  return {
+    map: { system: system?.value, description, files: files.map((f) => f.source.path), dataClasses, environments, nodes, flows },
+    diagnostics,
+  };
+}

@@ -1,0 +1,65 @@
+/** The merged, validated map the rest of the pipeline works on. */
+import type { SourceRef } from './positions.js';
+import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from '../schema/map.js';
+
+export type NodeType = 'vendor' | 'service' | 'store' | 'log';
+export const SECTION_TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;
+
+interface NodeOf<T extends NodeType, S> {
+  readonly id: string;
+  readonly type: T;
+  readonly spec: S;
+  /** Points at the node's id key in its file. */
+  readonly ref: SourceRef;
+}
+
+export type VendorNode = NodeOf<'vendor', VendorSpec>;
+export type ServiceNode = NodeOf<'service', ServiceSpec>;
+export type StoreNode = NodeOf<'store', StoreSpec>;
+export type LogNode = NodeOf<'log', LogSpec>;
+export type MapNode = VendorNode | ServiceNode | StoreNode | LogNode;
+
+export interface MapFlow {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly spec: FlowSpec;
+  readonly ref: SourceRef;
+}
+
+export interface DataClassInfo {
+  readonly id: string;
+  readonly phi: boolean;
+  readonly description?: string | undefined;
+}
+
+export interface EnvironmentInfo {
+  readonly id: string;
+  readonly phiAllowed: boolean;
+  readonly description?: string | undefined;
+  readonly ref?: SourceRef;
+}
+
+export interface PhiMap {
+  readonly system?: string | undefined;
+  readonly description?: string | undefined;
+  readonly files: readonly string[];
+  readonly dataClasses: ReadonlyMap<string, DataClassInfo>;
+  readonly environments: ReadonlyMap<string, EnvironmentInfo>;
+  /** Every vendor, service, store and log, in file then declaration order. */
+  readonly nodes: ReadonlyMap<string, MapNode>;
+  readonly flows: readonly MapFlow[];
+}
+
+export const BUILTIN_CLASSES: readonly DataClassInfo[] = [
+  { id: 'phi', phi: true, description: 'protected health information' },
+  { id: 'deidentified', phi: false, description: 'de-identified under 164.514(b); not PHI' },
+];
+
+/** `aws/s3` → { vendor: 'aws', service: 's3' }; `sentry` → { vendor: 'sentry' }; `self` → undefined. */
+export function parseHosting(hosting: string | undefined): { vendor: string; service?: string } | undefined {
+  if (hosting === undefined || hosting === 'self') return undefined;
+  const slash = hosting.indexOf('/');
+  if (slash < 0) return { vendor: hosting };
+  return { vendor: hosting.slice(0, slash), service: hosting.slice(slash + 1) };
+}

@@ -1,0 +1,381 @@
+/**
+ * The closed set of named check functions rules are built from. A rule file names one and gives options,
+ * which are validated against the function's schema when rules load. No code ever comes from a rule file.
+ */
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Propagation } from '../graph/propagate.js';
+import { parseHosting, type MapFlow, type MapNode, type PhiMap } from '../load/model.js';
+import type { CheckSpec, TargetType } from './schema.js';
+
+export type Target = { type: 'node'; node: MapNode } | { type: 'flow'; flow: MapFlow };
+
+export interface CheckContext {
+  readonly map: PhiMap;
+  readonly phi: Propagation;
+  /** YYYY-MM-DD */
+  readonly asOf: string;
+  readonly catalog: () => Catalog;
+}
+
+export type Status = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+
+export interface CheckResult {
+  status: Status;
+  /** Selects the rule's message when it has one per reason. */
+  reason?: string;
+  /** Values for the message's {placeholders}. */
+  args?: Record<string, string | number>;
+}
+
+export interface CheckFunction<O = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly targets: readonly TargetType[];
+  readonly options: z.ZodType<O>;
+  run(target: Target, options: O, ctx: CheckContext): CheckResult;
+}
+
+const pass = (args?: CheckResult['args']): CheckResult => ({ status: 'pass', ...(args ? { args } : {}) });
+const fail = (reason: string, args?: CheckResult['args']): CheckResult => ({ status: 'fail', reason, ...(args ? { args } : {}) });
+const notApplicable: CheckResult = { status: 'not-applicable' };
+
+function specOf(target: Target): Record<string, unknown> {
+  return (target.type === 'node' ? target.node.spec : target.flow.spec) as Record<string, unknown>;
+}
+
+/** `encryption.at_rest` → the value, or undefined. */
+export function getField(spec: Record<string, unknown>, field: string): unknown {
+  let cur: unknown = spec;
+  for (const part of field.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+const show = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v));
+const missingMode = z.enum(['fail', 'unknown', 'pass']).default('fail').describe('what an undeclared field means');
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+function missing(mode: 'fail' | 'unknown' | 'pass', field: string): CheckResult {
+  if (mode === 'pass') return pass({ field });
+  return { status: mode, reason: 'missing', args: { field, value: 'undeclared' } };
+}
+
+function fieldCheck<O extends { field: string; missing: 'fail' | 'unknown' | 'pass' }>(
+  name: string,
+  description: string,
+  extra: z.ZodRawShape,
+  test: (value: unknown, options: O) => { ok: boolean; expected: string },
+): CheckFunction<O> {
+  return {
+    name,
+    description,
+    targets: ['service', 'store', 'log', 'vendor', 'flow'],
+    options: z.strictObject({ field: z.string(), missing: missingMode, ...extra }) as unknown as z.ZodType<O>,
+    run(target, options) {
+      const value = getField(specOf(target), options.field);
+      const { ok, expected } = test(value, options);
+      if (value === undefined) return { ...missing(options.missing, options.field), args: { field: options.field, value: 'undeclared', expected } };
+      const args = { field: options.field, value: show(value), expected };
+      return ok ? pass(args) : fail('value', args);
+    },
+  };
+}
+
+const fieldEquals = fieldCheck<{ field: string; missing: 'fail' | 'unknown' | 'pass'; value: string | number | boolean }>(
+  'field-equals',
+  'passes when the field equals `value`',
+  { value: scalar },
+  (v, o) => ({ ok: v === o.value, expected: show(o.value) }),
+);
+
+const fieldIn = fieldCheck<{ field: string; missing: 'fail' | 'unknown' | 'pass'; values: (string | number | boolean)[] }>(
+  'field-in',
+  'passes when the field is one of `values`',
+  { values: z.array(scalar).min(1) },
+  (v, o) => ({ ok: o.values.includes(v as string), expected: o.values.map(show).join(' or ') }),
+);
+
+const fieldAtLeast = fieldCheck<{ field: string; missing: 'fail' | 'unknown' | 'pass'; min: number }>(
+  'field-at-least',
+  'passes when the field is a number of at least `min`',
+  { min: z.number() },
+  (v, o) => ({ ok: typeof v === 'number' && v >= o.min, expected: `at least ${o.min}` }),
+);
+
+const fieldAtMost = fieldCheck<{ field: string; missing: 'fail' | 'unknown' | 'pass'; max: number }>(
+  'field-at-most',
+  'passes when the field is a number of at most `max`',
+  { max: z.number() },
+  (v, o) => ({ ok: typeof v === 'number' && v <= o.max, expected: `at most ${o.max}` }),
+);
+
+const fieldPresent: CheckFunction<{ field: string }> = {
+  name: 'field-present',
+  description: 'passes when the field is declared',
+  targets: ['service', 'store', 'log', 'vendor', 'flow'],
+  options: z.strictObject({ field: z.string() }),
+  run(target, { field }) {
+    const value = getField(specOf(target), field);
+    return value === undefined ? fail('missing', { field }) : pass({ field, value: show(value) });
+  },
+};
+
+// Combinators take nested checks; their options are validated recursively when rules load.
+const nested = z.array(z.strictObject({ function: z.string(), options: z.record(z.string(), z.unknown()).optional() })).min(1);
+
+const anyOf: CheckFunction<{ checks: CheckSpec[] }> = {
+  name: 'any-of',
+  description: 'passes when any of `checks` passes; otherwise reports the first failure',
+  targets: ['service', 'store', 'log', 'vendor', 'flow'],
+  options: z.strictObject({ checks: nested }),
+  run(target, { checks }, ctx) {
+    let first: CheckResult | undefined;
+    let unknown: CheckResult | undefined;
+    for (const c of checks) {
+      const r = runCheck(c, target, ctx);
+      if (r.status === 'pass' || r.status === 'not-applicable') return r;
+      if (r.status === 'unknown') unknown ??= r;
+      else first ??= r;
+    }
+    return unknown ?? first ?? notApplicable;
+  },
+};
+
+const allOf: CheckFunction<{ checks: CheckSpec[] }> = {
+  name: 'all-of',
+  description: 'passes when every one of `checks` passes; reports the first that does not',
+  targets: ['service', 'store', 'log', 'vendor', 'flow'],
+  options: z.strictObject({ checks: nested }),
+  run(target, { checks }, ctx) {
+    let unknown: CheckResult | undefined;
+    let last: CheckResult = notApplicable;
+    for (const c of checks) {
+      const r = runCheck(c, target, ctx);
+      if (r.status === 'fail') return r;
+      if (r.status === 'unknown') unknown ??= r;
+      else last = r;
+    }
+    return unknown ?? last;
+  },
+};
+
+const referencedNode: CheckFunction<{ field: 'audit_log' | 'backup'; check: CheckSpec }> = {
+  name: 'referenced-node',
+  description: 'follows the node reference in `field` (audit_log or backup) and runs `check` on the node it names; fails with reason `missing` when the field is undeclared',
+  targets: ['service', 'store', 'log'],
+  options: z.strictObject({
+    field: z.enum(['audit_log', 'backup']),
+    check: z.strictObject({ function: z.string(), options: z.record(z.string(), z.unknown()).optional() }),
+  }),
+  run(target, { field, check }, ctx) {
+    if (target.type !== 'node') return notApplicable;
+    const ref = getField(target.node.spec as Record<string, unknown>, field);
+    if (typeof ref !== 'string') return fail('missing', { field });
+    const node = ctx.map.nodes.get(ref);
+    if (!node) return { status: 'unknown', reason: 'dangling', args: { field, ref } };
+    const r = runCheck(check, { type: 'node', node }, ctx);
+    return { ...r, args: { ...(r.args ?? {}), ref, ref_field: r.args?.field ?? '' } };
+  },
+};
+
+const environmentAllowsPhi: CheckFunction<Record<string, never>> = {
+  name: 'environment-allows-phi',
+  description: 'fails when the node is in an environment declared `phi_allowed: false`',
+  targets: ['service', 'store', 'log'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
+    const env = target.node.spec.environment;
+    if (env === undefined) return notApplicable;
+    const info = ctx.map.environments.get(env);
+    if (!info) return { status: 'unknown', reason: 'dangling', args: { environment: env } };
+    return info.phiAllowed ? pass({ environment: env }) : fail('not-allowed', { environment: env });
+  },
+};
+
+const baaInForce: CheckFunction<Record<string, never>> = {
+  name: 'baa-in-force',
+  description: 'fails unless the vendor has a signed BAA in force on --as-of (signed on or before it, not expired)',
+  targets: ['vendor'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type !== 'vendor') return notApplicable;
+    const baa = target.node.spec.baa;
+    if (!baa) return fail('missing', { status: 'undeclared' });
+    if (baa.status === 'not-required') return notApplicable;
+    if (baa.status !== 'signed') return fail(baa.status, { status: baa.status });
+    if (baa.signed !== undefined && baa.signed > ctx.asOf) return fail('not-yet', { status: baa.status, signed: baa.signed, as_of: ctx.asOf });
+    if (baa.expires !== undefined && baa.expires <= ctx.asOf) return fail('expired', { status: baa.status, expires: baa.expires, as_of: ctx.asOf });
+    return pass({ status: baa.status });
+  },
+};
+
+const baaClaimsNotRequired: CheckFunction<Record<string, never>> = {
+  name: 'baa-not-required-claim',
+  description: 'fails when a vendor that handles PHI is marked `baa.status: not-required`',
+  targets: ['vendor'],
+  options: z.strictObject({}),
+  run(target) {
+    if (target.type !== 'node' || target.node.type !== 'vendor') return notApplicable;
+    return target.node.spec.baa?.status === 'not-required' ? fail('claim') : pass();
+  },
+};
+
+const baaCoversHosting: CheckFunction<Record<string, never>> = {
+  name: 'baa-covers-hosting',
+  description: "fails when the node is hosted on VENDOR/SERVICE and the vendor's BAA lists `services` without SERVICE",
+  targets: ['service', 'store', 'log'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
+    const host = parseHosting(target.node.spec.hosting);
+    if (!host?.service) return notApplicable;
+    const vendor = ctx.map.nodes.get(host.vendor);
+    if (!vendor || vendor.type !== 'vendor') return notApplicable;
+    const scope = vendor.spec.baa?.services;
+    const args = { vendor: host.vendor, service: host.service };
+    if (vendor.spec.baa?.status !== 'signed' || scope === undefined) return notApplicable;
+    return scope.includes(host.service) ? pass(args) : fail('out-of-scope', { ...args, scope: scope.join(', ') || 'nothing' });
+  },
+};
+
+const declaresDeidentification: CheckFunction<Record<string, never>> = {
+  name: 'declares-deidentification',
+  description: 'fails when a flow lists `data` that leaves out PHI its source holds and names no `deidentify:` method',
+  targets: ['flow'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'flow') return notApplicable;
+    const { spec, id } = target.flow;
+    if (spec.data === undefined || spec.deidentify !== undefined) return notApplicable;
+    const dropped = ctx.phi.dropped(id);
+    return dropped.length > 0 ? fail('dropped', { dropped: dropped.join(', '), carried: spec.data.join(', ') || 'nothing' }) : pass();
+  },
+};
+
+const hasOutgoingFlow: CheckFunction<{ on: 'normal' | 'error' | 'retry' | 'debug' }> = {
+  name: 'has-outgoing-flow',
+  description: 'passes when the node is the source of at least one flow with the given `on:` condition',
+  targets: ['service', 'store', 'log', 'vendor'],
+  options: z.strictObject({ on: z.enum(['normal', 'error', 'retry', 'debug']) }),
+  run(target, { on }, ctx) {
+    if (target.type !== 'node') return notApplicable;
+    const id = target.node.id;
+    const found = ctx.map.flows.some((f) => f.from === id && (f.spec.on ?? 'normal') === on);
+    return found ? pass({ on }) : fail('none', { on });
+  },
+};
+
+const APPROVED = new Set(['aes-128', 'aes-192', 'aes-256']);
+const STRENGTH: Record<string, number> = { none: 0, 'aes-128': 1, 'aes-192': 2, 'aes-256': 3 };
+
+const backupMatchesSource: CheckFunction<Record<string, never>> = {
+  name: 'backup-matches-source',
+  description: "fails when the node's backup store is weaker than the node: encryption algorithm or key control, public access, or access controls",
+  targets: ['service', 'store', 'log'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
+    const src = target.node.spec;
+    if (src.backup === undefined) return notApplicable;
+    const b = ctx.map.nodes.get(src.backup);
+    if (!b || b.type !== 'store') return notApplicable;
+    const gaps: string[] = [];
+    const srcEnc = src.encryption?.at_rest ?? 'none';
+    const bEnc = b.spec.encryption?.at_rest;
+    if (bEnc === undefined || !APPROVED.has(bEnc) || STRENGTH[bEnc]! < STRENGTH[srcEnc]!) {
+      gaps.push(`encryption at rest is ${bEnc ?? 'undeclared'} (source: ${srcEnc})`);
+    }
+    if (src.encryption?.key === 'customer-managed' && b.spec.encryption?.key !== 'customer-managed') {
+      gaps.push(`key is ${b.spec.encryption?.key ?? 'undeclared'} (source: customer-managed)`);
+    }
+    if (b.spec.public_access === 'allowed') gaps.push('public access is allowed');
+    for (const k of ['unique_user_ids', 'mfa', 'rbac'] as const) {
+      if (src.access?.[k] === true && b.spec.access?.[k] !== true) gaps.push(`access.${k} is ${String(b.spec.access?.[k] ?? 'undeclared')} (source: true)`);
+    }
+    return gaps.length === 0 ? pass({ backup: b.id }) : fail('weaker', { backup: b.id, gaps: gaps.join('; ') });
+  },
+};
+
+const hostingEligible: CheckFunction<Record<string, never>> = {
+  name: 'hosting-eligible',
+  description: "fails when the node is hosted on PROVIDER/SERVICE and the bundled catalog does not list SERVICE among the provider's HIPAA-eligible services",
+  targets: ['service', 'store', 'log'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
+    const host = parseHosting(target.node.spec.hosting);
+    if (!host?.service) return notApplicable;
+    const vendor = ctx.map.nodes.get(host.vendor);
+    const catalogId = vendor?.type === 'vendor' ? (vendor.spec.catalog ?? host.vendor) : host.vendor;
+    const verdict = ctx.catalog().serviceEligibility(catalogId, host.service);
+    if (!verdict) return notApplicable;
+    const args = { provider: verdict.providerName, service: host.service, source: verdict.source, checked: verdict.checked, note: verdict.note ?? '' };
+    return verdict.eligible ? pass(args) : fail(verdict.listed ? 'not-eligible' : 'unlisted', args);
+  },
+};
+
+const vendorOffersBaa: CheckFunction<Record<string, never>> = {
+  name: 'vendor-offers-baa',
+  description: "fails when the bundled vendor catalog says the vendor (or its declared `plan`) offers no BAA; unknown when the BAA depends on a plan the map does not name",
+  targets: ['vendor'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    if (target.type !== 'node' || target.node.type !== 'vendor') return notApplicable;
+    const v = target.node.spec;
+    const entry = ctx.catalog().vendor(v.catalog ?? target.node.id);
+    if (!entry) return notApplicable;
+    const args = { vendor_name: entry.name, source: entry.source, checked: entry.checked, plan: v.plan ?? 'undeclared', retention: entry.retention ?? '' };
+    if (entry.baa === 'available') return pass(args);
+    if (entry.baa === 'not-offered') return fail('not-offered', args);
+    if (entry.baa === 'unknown') return { status: 'unknown', reason: 'catalog-unknown', args };
+    if (v.plan === undefined) return { status: 'unknown', reason: 'no-plan', args: { ...args, plans: Object.keys(entry.plans ?? {}).join(', ') } };
+    const plan = entry.plans?.[v.plan];
+    if (!plan) return { status: 'unknown', reason: 'unknown-plan', args: { ...args, plans: Object.keys(entry.plans ?? {}).join(', ') } };
+    if (plan.baa === 'not-offered') return fail('plan-not-offered', { ...args, note: plan.note ?? '' });
+    if (plan.baa === 'unknown') return { status: 'unknown', reason: 'catalog-unknown', args };
+    return pass(args);
+  },
+};
+
+const ALL: CheckFunction<any>[] = [
+  fieldEquals,
+  fieldIn,
+  fieldAtLeast,
+  fieldAtMost,
+  fieldPresent,
+  anyOf,
+  allOf,
+  referencedNode,
+  environmentAllowsPhi,
+  baaInForce,
+  baaClaimsNotRequired,
+  baaCoversHosting,
+  declaresDeidentification,
+  hasOutgoingFlow,
+  backupMatchesSource,
+  hostingEligible,
+  vendorOffersBaa,
+];
+
+export const FUNCTIONS: ReadonlyMap<string, CheckFunction<any>> = new Map(ALL.map((f) => [f.name, f]));
+
+/** Functions whose work needs the bundled catalog (loaded only when a rule uses one). */
+export const CATALOG_FUNCTIONS = new Set(['hosting-eligible', 'vendor-offers-baa']);
+
+// Parsed options are cached per spec object: rules are validated once at load, then run many times.
+const parsedOptions = new WeakMap<CheckSpec, unknown>();
+
+export function runCheck(spec: CheckSpec, target: Target, ctx: CheckContext): CheckResult {
+  const fn = FUNCTIONS.get(spec.function);
+  if (!fn) throw new Error(`unknown check function "${spec.function}"`);
+  let options = parsedOptions.get(spec);
+  if (options === undefined) {
+    options = fn.options.parse(spec.options ?? {});
+    parsedOptions.set(spec, options);
+  }
+  return fn.run(target, options, ctx);
+}

@@ -1,0 +1,119 @@
+/** Load and validate rule files: built-in ones plus any `--rules DIR` a team adds. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { atStart, InputError, sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
+import { displayPath } from '../load/discover.js';
+import { issuesToDiagnostics } from '../load/issues.js';
+import { parseYaml } from '../load/parse.js';
+import { locate, type SourceFile, type YamlPath } from '../load/positions.js';
+import { closest } from '../load/suggest.js';
+import { BUILTIN_RULES_DIR } from '../paths.js';
+import { FUNCTIONS } from './functions.js';
+import { Rule, type CheckSpec, type LoadedRule } from './schema.js';
+import { z } from 'zod';
+
+/** Validate a check (and any nested checks) against the named functions' option schemas. */
+function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, targets: readonly string[]): Diagnostic[] {
+  const fn = FUNCTIONS.get(spec.function);
+  if (!fn) {
+    const hint = closest(spec.function, [...FUNCTIONS.keys()]);
+    return [
+      {
+        ...locate({ source, path: [...at, 'function'] }),
+        message: `unknown check function "${spec.function}"${hint ? `: did you mean "${hint}"?` : ''} (see \`phi-audit rules --functions\`)`,
+      },
+    ];
+  }
+  const out: Diagnostic[] = [];
+  const unsupported = targets.filter((t) => !fn.targets.includes(t as never));
+  if (unsupported.length > 0) {
+    out.push({
+      ...locate({ source, path: [...at, 'function'] }),
+      message: `check function "${fn.name}" does not apply to ${unsupported.join(', ')} targets (it applies to ${fn.targets.join(', ')})`,
+    });
+  }
+  const result = fn.options.safeParse(spec.options ?? {});
+  if (!result.success) {
+    out.push(...issuesToDiagnostics(source, fn.options as z.ZodType, spec.options ?? {}, result.error.issues, [...at, 'options']));
+    return out;
+  }
+  const opts = spec.options ?? {};
+  if (Array.isArray(opts.checks)) {
+    (opts.checks as CheckSpec[]).forEach((c, i) => out.push(...checkDiagnostics(source, c, [...at, 'options', 'checks', i], targets)));
+  }
+  if (opts.check && typeof opts.check === 'object') {
+    // A referenced node is a service, store or log.
+    out.push(...checkDiagnostics(source, opts.check as CheckSpec, [...at, 'options', 'check'], ['log', 'store']));
+  }
+  return out;
+}
+
+export function parseRuleText(displayName: string, text: string, builtin: boolean): { rule?: LoadedRule; diagnostics: Diagnostic[] } {
+  const parsed = parseYaml(displayName, text, 'a rule file');
+  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  const { source, value } = parsed;
+  const result = Rule.safeParse(value);
+  if (!result.success) return { diagnostics: issuesToDiagnostics(source, Rule, value, result.error.issues) };
+  const rule = result.data;
+  const diagnostics: Diagnostic[] = [];
+  const stem = path.basename(displayName).replace(/\.ya?ml$/, '');
+  if (stem !== rule.id) {
+    diagnostics.push({ ...locate({ source, path: ['id'] }), message: `rule id "${rule.id}" must match its file name "${stem}"` });
+  }
+  const targets = rule.applies_to.targets;
+  diagnostics.push(...checkDiagnostics(source, rule.check, ['check'], targets));
+  if (rule.applies_to.when) diagnostics.push(...checkDiagnostics(source, rule.applies_to.when, ['applies_to', 'when'], targets));
+  (rule.escalate ?? []).forEach((e, i) => diagnostics.push(...checkDiagnostics(source, e.when, ['escalate', i, 'when'], targets)));
+  if (typeof rule.message === 'object' && !('default' in rule.message) && !('fail' in rule.message)) {
+    diagnostics.push({ ...locate({ source, path: ['message'] }), message: 'a message per reason needs a `default` entry for the reasons it does not name' });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return { rule: { ...rule, file: displayName, builtin }, diagnostics };
+}
+
+function ruleFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Built-in rules, then each extra folder's. Throws InputError listing every problem in every rule file. */
+export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean; cwd?: string } = {}): LoadedRule[] {
+  const cwd = options.cwd ?? process.cwd();
+  const sources: { file: string; builtin: boolean }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (options.builtin !== false) for (const f of ruleFilesIn(BUILTIN_RULES_DIR)) sources.push({ file: f, builtin: true });
+  for (const dir of extraDirs) {
+    const abs = path.resolve(cwd, dir);
+    let isDir = false;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      diagnostics.push(atStart(dir, '--rules: no such folder'));
+      continue;
+    }
+    if (!isDir) {
+      diagnostics.push(atStart(dir, '--rules takes a folder of rule files (*.yaml), not a file'));
+      continue;
+    }
+    for (const f of ruleFilesIn(abs)) sources.push({ file: f, builtin: false });
+  }
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, builtin } of sources) {
+    const name = builtin ? `rules/${path.basename(file)}` : displayPath(file, cwd);
+    const r = parseRuleText(name, readFileSync(file, 'utf8'), builtin);
+    diagnostics.push(...r.diagnostics);
+    if (!r.rule) continue;
+    const prev = seen.get(r.rule.id);
+    if (prev) {
+      diagnostics.push(atStart(name, `duplicate rule id "${r.rule.id}": also defined in ${prev}; give a team rule an id of its own`));
+      continue;
+    }
+    seen.set(r.rule.id, name);
+    rules.push(r.rule);
+  }
+  if (diagnostics.length > 0) throw new InputError(sortDiagnostics(diagnostics));
+  return rules;
+}
