@@ -8,7 +8,7 @@ export async function run(command: () => Promise<number>): Promise<void> {
     if (err instanceof InputError) {
       process.stderr.write(`${err.message}\n`);
       const n = err.diagnostics.length;
-      process.stderr.write(`phi-audit: ${n} problem${n === 1 ? '' : 's'} to fix before the map can be checked.\n`);
+      process.stderr.write(`phi-audit: ${n} problem${n === 1 ? '' : 's'} to fix; nothing was checked.\n`);
       process.exitCode = 2;
       return;
     }

@@ -341,6 +341,17 @@ const vendorOffersBaa: CheckFunction<Record<string, never>> = {
   },
 };
 
+const phiAbsent: CheckFunction<Record<string, never>> = {
+  name: 'phi-absent',
+  description: 'fails when PHI reaches the target (held by a node or vendor, carried by a flow); use with `phi: any`',
+  targets: ['service', 'store', 'log', 'vendor', 'flow'],
+  options: z.strictObject({}),
+  run(target, _o, ctx) {
+    const classes = target.type === 'flow' ? ctx.phi.phiCarried(target.flow.id) : ctx.phi.phiAt(target.node.id);
+    return classes.length === 0 ? pass() : fail('present', { classes: classes.join(', ') });
+  },
+};
+
 const ALL: CheckFunction<any>[] = [
   fieldEquals,
   fieldIn,
@@ -359,6 +370,7 @@ const ALL: CheckFunction<any>[] = [
   backupMatchesSource,
   hostingEligible,
   vendorOffersBaa,
+  phiAbsent,
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, CheckFunction<any>> = new Map(ALL.map((f) => [f.name, f]));
