@@ -1,6 +1,6 @@
 /** Writing results: stdout or a file. Colour only for a terminal that wants it. */
 import { writeFileSync } from 'node:fs';
-import { atStart, InputError } from '../load/diagnostics.js';
+import { InputError, noPosition } from '../load/diagnostics.js';
 
 export function useColor(flag: boolean | undefined, toFile: boolean): boolean {
   if (flag === false || toFile) return false;
@@ -17,6 +17,6 @@ export function emit(text: string, file: string | undefined): void {
   try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new InputError([atStart(file, `--output: cannot write the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)]);
+    throw new InputError([noPosition(file, `--output: cannot write the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)]);
   }
 }

@@ -1,4 +1,4 @@
-import { atStart, InputError } from '../load/diagnostics.js';
+import { InputError, noPosition } from '../load/diagnostics.js';
 import { closest } from '../load/suggest.js';
 import { functionsList, ruleDoc, rulesList, rulesTable } from '../format/rules.js';
 import { loadRules } from '../rules/load.js';
@@ -15,7 +15,7 @@ export async function rulesCommand(
   const selected = id === undefined ? rules : rules.filter((r) => r.id === id);
   if (id !== undefined && selected.length === 0) {
     const hint = closest(id, rules.map((r) => r.id));
-    throw new InputError([atStart(id, `no rule with this id${hint ? `: did you mean "${hint}"?` : ''} (\`phi-audit rules\` lists them)`)]);
+    throw new InputError([noPosition(id, `no rule with this id${hint ? `: did you mean "${hint}"?` : ''} (\`phi-audit rules\` lists them)`)]);
   }
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(id === undefined ? selected : selected[0], null, 2)}\n`);
   else if (flags.format === 'markdown') process.stdout.write(rulesTable(selected));

@@ -1,4 +1,4 @@
-import { atStart, InputError } from '../load/diagnostics.js';
+import { InputError, noPosition } from '../load/diagnostics.js';
 import { FORMATTERS, type Format } from '../format/index.js';
 import { loadMap } from '../load/load.js';
 import { loadRules } from '../rules/load.js';
@@ -16,8 +16,9 @@ export interface ScanFlags {
 }
 
 export function checkDate(value: string, flag: string): string {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!ok) throw new InputError([atStart(flag, `"${value}" is not a date: write YYYY-MM-DD, e.g. ${new Date().toISOString().slice(0, 10)}`)]);
+  const time = Date.parse(`${value}T00:00:00Z`);
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  if (!ok) throw new InputError([noPosition(flag, `"${value}" is not a date: write YYYY-MM-DD, e.g. ${new Date().toISOString().slice(0, 10)}`)]);
   return value;
 }
 

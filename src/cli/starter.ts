@@ -24,6 +24,7 @@ vendors:
       signed: 2025-01-15
       services: [ecs, rds, s3, cloudwatch-logs]
       document: contracts/aws-baa.pdf
+    retains_data: false         # the vendor keeps no copy beyond the services you run
   clinic:
     role: covered-entity        # the client that sends us PHI
     baa: { status: signed, signed: 2025-01-10 }

@@ -18,13 +18,18 @@ export class InputError extends Error {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.message}`;
+  return d.line > 0 ? `${d.file}:${d.line}:${d.column}: ${d.message}` : `${d.file}: ${d.message}`;
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message),
   );
+}
+
+/** A problem with a command-line value or a path as such (not its contents): there is no line to point at. */
+export function noPosition(subject: string, message: string): Diagnostic {
+  return { file: subject, line: 0, column: 0, message };
 }
 
 /** A diagnostic about a file as a whole, or a command-line value, with no better position than its start. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore from 'ignore';
-import { atStart, InputError, type Diagnostic } from './diagnostics.js';
+import { InputError, noPosition, type Diagnostic } from './diagnostics.js';
 
 const ROOT_NAMES = ['phi-map.yaml', 'phi-map.yml'];
 const PATTERN = '**/*.phi.{yaml,yml}';
@@ -40,7 +40,7 @@ export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd())
       if (statSync(abs).isDirectory()) {
         const found = discoverIn(abs);
         if (found.length === 0 && inputs.length > 0) {
-          problems.push(atStart(input, `no PHI map in this folder: expected phi-map.yaml or *.phi.yaml files (run \`phi-audit init\` to start one)`));
+          problems.push(noPosition(input, `no PHI map in this folder: expected phi-map.yaml or *.phi.yaml files (run \`phi-audit init\` to start one)`));
         }
         for (const f of found) files.add(f);
       } else {
@@ -48,16 +48,16 @@ export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd())
       }
     } else if (fg.isDynamicPattern(input)) {
       const matched = fg.sync(input, { cwd, ignore: ALWAYS_SKIPPED, onlyFiles: true, absolute: true });
-      if (matched.length === 0) problems.push(atStart(input, 'the pattern matches no file'));
+      if (matched.length === 0) problems.push(noPosition(input, 'the pattern matches no file'));
       for (const f of matched) files.add(path.normalize(f));
     } else {
-      problems.push(atStart(input, 'no such file or folder'));
+      problems.push(noPosition(input, 'no such file or folder'));
     }
   }
   if (problems.length > 0) throw new InputError(problems);
   if (files.size === 0) {
     throw new InputError([
-      atStart(
+      noPosition(
         inputs.length > 0 ? inputs.join(' ') : '.',
         'no PHI map found: looked for phi-map.yaml, phi-map.yml and **/*.phi.yaml; run `phi-audit init` to write a starter map',
       ),

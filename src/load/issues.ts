@@ -103,6 +103,10 @@ export function issuesToDiagnostics(
         else message = `${label} must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(got)}`;
         break;
       case 'invalid_value': {
+        if (got === undefined) {
+          message = `${label} is required: use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+          break;
+        }
         const options = issue.values.map((v) => JSON.stringify(v));
         if (path.length === 1 && path[0] === 'version') {
           message = `unsupported map version ${JSON.stringify(got)}: this build of phi-audit reads version ${issue.values.join(', ')}`;
@@ -125,7 +129,7 @@ export function issuesToDiagnostics(
         message = `${label}: ${issue.message ?? 'wrong format'}`;
         break;
       default:
-        message = `${label}: ${issue.message}`;
+        message = got === undefined ? `${label} is required` : `${label}: ${issue.message}`;
     }
     out.push({ ...pos, message });
   }

@@ -164,7 +164,7 @@ const allOf: CheckFunction<{ checks: CheckSpec[] }> = {
 
 const referencedNode: CheckFunction<{ field: 'audit_log' | 'backup'; check: CheckSpec }> = {
   name: 'referenced-node',
-  description: 'follows the node reference in `field` (audit_log or backup) and runs `check` on the node it names; fails with reason `missing` when the field is undeclared',
+  description: 'follows the node reference in `field` (audit_log or backup) and runs `check` on the node it names; not applicable when the field is undeclared',
   targets: ['service', 'store', 'log'],
   options: z.strictObject({
     field: z.enum(['audit_log', 'backup']),
@@ -173,7 +173,8 @@ const referencedNode: CheckFunction<{ field: 'audit_log' | 'backup'; check: Chec
   run(target, { field, check }, ctx) {
     if (target.type !== 'node') return notApplicable;
     const ref = getField(target.node.spec as Record<string, unknown>, field);
-    if (typeof ref !== 'string') return fail('missing', { field });
+    // Whether the reference exists at all is a rule of its own (audit-log-declared, backup-exists).
+    if (typeof ref !== 'string') return notApplicable;
     const node = ctx.map.nodes.get(ref);
     if (!node) return { status: 'unknown', reason: 'dangling', args: { field, ref } };
     const r = runCheck(check, { type: 'node', node }, ctx);
@@ -252,7 +253,10 @@ const declaresDeidentification: CheckFunction<Record<string, never>> = {
     const { spec, id } = target.flow;
     if (spec.data === undefined || spec.deidentify !== undefined) return notApplicable;
     const dropped = ctx.phi.dropped(id);
-    return dropped.length > 0 ? fail('dropped', { dropped: dropped.join(', '), carried: spec.data.join(', ') || 'nothing' }) : pass();
+    if (dropped.length === 0) return pass();
+    // Carrying no PHI at all claims full de-identification; carrying some is a narrower (minimum necessary) claim.
+    const reason = ctx.phi.carriesPhi(id) ? 'narrowed' : 'stripped';
+    return fail(reason, { dropped: dropped.join(', '), carried: spec.data.join(', ') || 'nothing' });
   },
 };
 

@@ -1,7 +1,7 @@
 /** Load and validate rule files: built-in ones plus any `--rules DIR` a team adds. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { atStart, InputError, sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
+import { InputError, noPosition, sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
 import { displayPath } from '../load/discover.js';
 import { issuesToDiagnostics } from '../load/issues.js';
 import { parseYaml } from '../load/parse.js';
@@ -48,7 +48,11 @@ function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, tar
   return out;
 }
 
-export function parseRuleText(displayName: string, text: string, builtin: boolean): { rule?: LoadedRule; diagnostics: Diagnostic[] } {
+export function parseRuleText(
+  displayName: string,
+  text: string,
+  builtin: boolean,
+): { rule?: LoadedRule; source?: SourceFile; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(displayName, text, 'a rule file');
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
@@ -68,7 +72,7 @@ export function parseRuleText(displayName: string, text: string, builtin: boolea
     diagnostics.push({ ...locate({ source, path: ['message'] }), message: 'a message per reason needs a `default` entry for the reasons it does not name' });
   }
   if (diagnostics.length > 0) return { diagnostics };
-  return { rule: { ...rule, file: displayName, builtin }, diagnostics };
+  return { rule: { ...rule, file: displayName, builtin }, source, diagnostics };
 }
 
 function ruleFilesIn(dir: string): string[] {
@@ -90,11 +94,11 @@ export function loadRules(extraDirs: readonly string[] = [], options: { builtin?
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
-      diagnostics.push(atStart(dir, '--rules: no such folder'));
+      diagnostics.push(noPosition(dir, '--rules: no such folder'));
       continue;
     }
     if (!isDir) {
-      diagnostics.push(atStart(dir, '--rules takes a folder of rule files (*.yaml), not a file'));
+      diagnostics.push(noPosition(dir, '--rules takes a folder of rule files (*.yaml), not a file'));
       continue;
     }
     for (const f of ruleFilesIn(abs)) sources.push({ file: f, builtin: false });
@@ -108,7 +112,8 @@ export function loadRules(extraDirs: readonly string[] = [], options: { builtin?
     if (!r.rule) continue;
     const prev = seen.get(r.rule.id);
     if (prev) {
-      diagnostics.push(atStart(name, `duplicate rule id "${r.rule.id}": also defined in ${prev}; give a team rule an id of its own`));
+      const at = r.source ? locate({ source: r.source, path: ['id'] }) : { file: name, line: 1, column: 1 };
+      diagnostics.push({ ...at, message: `duplicate rule id "${r.rule.id}": also defined in ${prev}; give a team rule an id of its own` });
       continue;
     }
     seen.set(r.rule.id, name);
