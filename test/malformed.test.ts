@@ -494,8 +494,6 @@ const CASES: Case[] = [
     lines: [
       'fixtures/malformed-rules/duplicate-builtin-id/mfa.yaml:2:5: duplicate rule id "mfa": also defined in rules/mfa.yaml; give a team rule an id of its own',
     ],
-    knownIssue:
-      'the duplicate rule id is reported at 1:1, not at the id',
   },
   {
     name: 'rules/empty-citation-list',

@@ -714,6 +714,7 @@ async function main() {
 
   const failures = [];
   const node = process.execPath;
+  const loadBefore = os.loadavg();
 
   // Import floor: once, median of 7 (after one warm-up run).
   const importRuns = [];
@@ -834,6 +835,11 @@ async function main() {
     `${fmt(r.scan.median_ms)} ms vs ${fmt(importFloor.median_ms)} ms = ${fmt(r.ratio_scan_import, 2)}x`,
   ]);
   for (const t of targets) console.log(`${t.status.padEnd(4)}  ${t.name}  (${t.detail})`);
+  const loadAfter = os.loadavg();
+  const busy = Math.max(loadBefore[0], loadAfter[0]) > os.cpus().length;
+  if (busy) {
+    console.log(`\nWARNING: load average ${loadBefore[0].toFixed(1)} -> ${loadAfter[0].toFixed(1)} on ${os.cpus().length} CPUs: other work was running, absolute times are inflated (ratios less so).`);
+  }
 
   const out = {
     generated_at: new Date().toISOString(),
@@ -845,6 +851,7 @@ async function main() {
     seed: opts.seed,
     quick: opts.quick,
     rss_measured: gnuTime,
+    load_average: { before: loadBefore, after: os.loadavg() },
     import_floor: importFloor,
     sizes: results,
     targets,

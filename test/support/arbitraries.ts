@@ -91,9 +91,9 @@ const dateArb = fc
 
 const smallText = fc.oneof(fc.constantFrom('', 'PHI goes here', 'ünïcødé ✓ 日本語', 'a: b # not a comment', '- not a list'), fc.string({ maxLength: 20 }));
 
-/** Pick a subset of `pool` (order as in pool), possibly empty. */
+/** Pick a subset of `pool` in random order, possibly empty. */
 function subsetArb<T>(pool: readonly T[], maxLength?: number): fc.Arbitrary<T[]> {
-  return fc.subarray([...pool], { minLength: 0, maxLength: Math.min(maxLength ?? pool.length, pool.length) });
+  return fc.shuffledSubarray([...pool], { minLength: 0, maxLength: Math.min(maxLength ?? pool.length, pool.length) });
 }
 
 /** Either absent (undefined) or a value. */
@@ -152,7 +152,7 @@ function nodeArb(node: { id: string; section: Section }, sk: Skeleton): fc.Arbit
   const stores = sk.nodes.filter((n) => n.section === 'stores' && n.id !== node.id).map((n) => n.id);
   const logs = sk.nodes.filter((n) => n.section === 'logs' && n.id !== node.id).map((n) => n.id);
   const envs = sk.environments.map((e) => e.id);
-  const dataArb = maybe(fc.shuffledSubarray(classIds, { minLength: 0, maxLength: 3 }));
+  const dataArb = maybe(subsetArb(classIds, 3));
 
   if (node.section === 'vendors') {
     const others = vendors.filter((v) => v !== node.id);
@@ -174,8 +174,8 @@ function nodeArb(node: { id: string; section: Section }, sk: Skeleton): fc.Arbit
     });
     return fc
       .record({
-        data: maybe(fc.shuffledSubarray(classIds, { minLength: 0, maxLength: 3 }), 4),
-        subprocessors: others.length > 0 ? maybe(fc.shuffledSubarray(others, { minLength: 0 })) : fc.constant(undefined),
+        data: maybe(subsetArb(classIds, 3), 4),
+        subprocessors: others.length > 0 ? maybe(subsetArb(others)) : fc.constant(undefined),
         extra,
       })
       .map((r) => ({ id: node.id, section: node.section, ...definedOnly(r), extra: r.extra }) as GenNode);
@@ -275,7 +275,7 @@ function repairFlows(sk: Skeleton): { from: string; to: string; id?: string }[] 
 function flowArb(base: { from: string; to: string; id?: string }, classIds: readonly string[]): fc.Arbitrary<GenFlow> {
   return fc
     .record({
-      data: maybe(fc.shuffledSubarray([...classIds], { minLength: 0, maxLength: 3 })),
+      data: maybe(subsetArb(classIds, 3)),
       deidentify: maybe(fc.constantFrom('safe-harbor' as const, 'expert-determination' as const), 3),
       on: maybe(fc.constantFrom('normal' as const, 'error' as const, 'retry' as const, 'debug' as const)),
       extra: optionalFields({
@@ -465,9 +465,9 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
       name: `dangling ${field} ${JSON.stringify(id)}`,
       apply: (doc) => {
         if (field === 'from' || field === 'to') {
-          const flows = (doc.flows ??= []) as Record<string, unknown>[];
+          const flows = flowList(doc);
           const f = pick(flows, n);
-          if (f) f[field] = id;
+          if (f !== null && typeof f === 'object' && !Array.isArray(f)) f[field] = id;
           else flows.push({ from: field === 'from' ? id : 'x', to: field === 'to' ? id : 'x' });
           return;
         }
@@ -498,7 +498,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
       const nodes = nodeSpecs(doc);
       const node = pick(nodes, n);
       if (!node) return;
-      if (what === 'flow') ((doc.flows ??= []) as unknown[]).push({ from: node.id, to: node.id });
+      if (what === 'flow') flowList(doc).push({ from: node.id, to: node.id });
       else if (what === 'subprocessor') node.spec.subprocessors = [node.id];
       else node.spec[what] = node.id;
     },
@@ -507,9 +507,9 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   fc.nat().map((n) => ({
     name: 'duplicate flow pair',
     apply: (doc) => {
-      const flows = (doc.flows ??= []) as Record<string, unknown>[];
+      const flows = flowList(doc);
       const f = pick(flows, n);
-      if (f) flows.push({ from: f.from, to: f.to });
+      if (f !== null && typeof f === 'object' && !Array.isArray(f)) flows.push({ from: f.from, to: f.to });
     },
   })),
   // Ids that do not match the pattern.
@@ -544,6 +544,12 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
     },
   })),
 );
+
+/** The document's flow list, made one when a mutation has replaced it with something else. */
+function flowList(doc: Record<string, unknown>): Record<string, unknown>[] {
+  if (!Array.isArray(doc.flows)) doc.flows = [];
+  return doc.flows as Record<string, unknown>[];
+}
 
 function nodeSpecs(doc: Record<string, unknown>): { id: string; section: Section; spec: Record<string, unknown> }[] {
   const out: { id: string; section: Section; spec: Record<string, unknown> }[] = [];
