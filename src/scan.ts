@@ -1,5 +1,5 @@
 /** The library's main entry: load → propagate → evaluate, returning findings as data. */
-import { loadCatalog, type Catalog } from './catalog/catalog.js';
+import { catalogFrom, loadCatalog, type Catalog } from './catalog/catalog.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Summary } from './evaluate/finding.js';
 import { propagate } from './graph/propagate.js';
@@ -7,6 +7,7 @@ import { loadMap } from './load/load.js';
 import type { PhiMap } from './load/model.js';
 import { CATALOG_DIR } from './paths.js';
 import { loadRules } from './rules/load.js';
+import { readPack } from './rules/pack.js';
 import { SEVERITIES, type LoadedRule, type Severity } from './rules/schema.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -34,7 +35,11 @@ export function scanMap(map: PhiMap, rules: readonly LoadedRule[], options: Scan
   const failOn = options.failOn ?? 'high';
   const phi = propagate(map);
   let catalog: Catalog | undefined;
-  const findings = evaluate(map, phi, rules, { asOf, catalog: () => (catalog ??= loadCatalog(CATALOG_DIR)) });
+  const loadBundledCatalog = (): Catalog => {
+    const pack = readPack();
+    return pack ? catalogFrom(pack.catalog) : loadCatalog(CATALOG_DIR);
+  };
+  const findings = evaluate(map, phi, rules, { asOf, catalog: () => (catalog ??= loadBundledCatalog()) });
 
   const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['by_severity'];
   const by_status = { fail: 0, unknown: 0 };

@@ -63,6 +63,8 @@ export interface Eligibility {
 export interface Catalog {
   /** Undefined when the provider is not in the catalog. */
   serviceEligibility(provider: string, service: string): Eligibility | undefined;
+  /** The catalog's own slug for a provider's service or one of its aliases; undefined when unknown. */
+  canonicalService(provider: string, service: string): string | undefined;
   vendor(id: string): VendorEntry | undefined;
 }
 
@@ -74,10 +76,24 @@ function readCatalog<T>(file: string, schema: z.ZodType<T>, what: string): T {
   return result.data;
 }
 
-export function loadCatalog(dir: string): Catalog {
-  const cloud = readCatalog(path.join(dir, 'cloud-services.yaml'), CloudCatalog, 'a cloud service catalog');
-  const vendors = readCatalog(path.join(dir, 'vendors.yaml'), VendorCatalog, 'a vendor catalog');
+export interface CatalogData {
+  cloud: z.infer<typeof CloudCatalog>;
+  vendors: z.infer<typeof VendorCatalog>;
+}
 
+/** Read and validate the catalog files (YAML, with positions for errors). */
+export function readCatalogFiles(dir: string): CatalogData {
+  return {
+    cloud: readCatalog(path.join(dir, 'cloud-services.yaml'), CloudCatalog, 'a cloud service catalog'),
+    vendors: readCatalog(path.join(dir, 'vendors.yaml'), VendorCatalog, 'a vendor catalog'),
+  };
+}
+
+export function loadCatalog(dir: string): Catalog {
+  return catalogFrom(readCatalogFiles(dir));
+}
+
+export function catalogFrom({ cloud, vendors }: CatalogData): Catalog {
   const providers = new Map<string, z.infer<typeof CloudCatalog>['providers'][string]>();
   for (const [id, p] of Object.entries(cloud.providers)) {
     providers.set(id, p);
@@ -97,12 +113,23 @@ export function loadCatalog(dir: string): Catalog {
   return {
     serviceEligibility(provider, service) {
       const p = providers.get(provider);
-      if (!p) return undefined;
+      // A provider whose list is not filled in yet can tell nothing about eligibility.
+      if (!p || Object.keys(p.eligible).length === 0) return undefined;
       const base = { providerName: p.name, source: p.source, checked: p.checked };
       const yes = lookup(p.eligible, service);
       if (yes) return { ...base, eligible: true, listed: true, note: yes.note };
       const no = lookup(p.not_eligible, service);
       return { ...base, eligible: false, listed: no !== undefined, note: no?.note };
+    },
+    canonicalService(provider, service) {
+      const p = providers.get(provider);
+      if (!p) return undefined;
+      for (const list of [p.eligible, p.not_eligible ?? {}]) {
+        if (list[service]) return service;
+        const hit = Object.entries(list).find(([, e]) => e.aliases?.includes(service));
+        if (hit) return hit[0];
+      }
+      return undefined;
     },
     vendor: (id) => vendorIndex.get(id),
   };

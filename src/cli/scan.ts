@@ -2,6 +2,7 @@ import { InputError, noPosition } from '../load/diagnostics.js';
 import { FORMATTERS, type Format } from '../format/index.js';
 import { loadMap } from '../load/load.js';
 import { loadRules } from '../rules/load.js';
+import { isCalendarDate } from '../schema/map.js';
 import type { Severity } from '../rules/schema.js';
 import { scanMap } from '../scan.js';
 import { emit, useColor } from './output.js';
@@ -16,33 +17,44 @@ export interface ScanFlags {
 }
 
 export function checkDate(value: string, flag: string): string {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
-  if (!ok) throw new InputError([noPosition(flag, `"${value}" is not a date: write YYYY-MM-DD, e.g. ${new Date().toISOString().slice(0, 10)}`)]);
+  if (!isCalendarDate(value)) throw new InputError([noPosition(flag, `"${value}" is not a date: write YYYY-MM-DD, e.g. ${new Date().toISOString().slice(0, 10)}`)]);
   return value;
 }
 
+// PHI_AUDIT_TIMING=1 prints how long each stage took, to stderr.
+const timing = process.env.PHI_AUDIT_TIMING ? (label: string, since: number) => process.stderr.write(`timing: ${label} ${(performance.now() - since).toFixed(0)} ms\n`) : () => {};
+
 export async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
+  let t = performance.now();
   const asOf = flags.asOf !== undefined ? checkDate(flags.asOf, '--as-of') : undefined;
   // Map and rule problems are reported together, so one run shows everything to fix.
   let map, rules;
   const problems: InputError[] = [];
   try {
     map = loadMap(paths);
+    timing('load map', t);
+    t = performance.now();
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.push(e);
   }
   try {
     rules = loadRules(flags.rules);
+    timing('load rules', t);
+    t = performance.now();
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.push(e);
   }
   if (problems.length > 0 || !map || !rules) throw new InputError(problems.flatMap((p) => p.diagnostics));
   const result = scanMap(map, rules, { failOn: flags.failOn, ...(asOf ? { asOf } : {}) });
+  timing('propagate and evaluate', t);
+  t = performance.now();
   const text = FORMATTERS[flags.format](result, { color: useColor(flags.color, flags.output !== undefined), rules });
+  timing('format', t);
+  t = performance.now();
   emit(text, flags.output);
+  timing('write', t);
   if (flags.output !== undefined) {
     const s = result.summary;
     process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${flags.output}\n`);

@@ -1,7 +1,7 @@
 /** Evaluate stage: every rule against every target it applies to. A check that throws becomes a finding. */
 import type { Propagation } from '../graph/propagate.js';
-import type { MapNode, PhiMap } from '../load/model.js';
-import { locate } from '../load/positions.js';
+import type { MapFlow, MapNode, PhiMap } from '../load/model.js';
+import { position } from '../load/positions.js';
 import { runCheck, type CheckContext, type CheckResult, type Target } from '../rules/functions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
 import { compareFindings, type Finding } from './finding.js';
@@ -55,7 +55,24 @@ export interface EvaluateOptions {
 }
 
 export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRule[], options: EvaluateOptions): Finding[] {
-  const ctx: CheckContext = { map, phi, asOf: options.asOf, catalog: options.catalog };
+  let outgoing: Map<string, MapFlow[]> | undefined;
+  const ctx: CheckContext = {
+    map,
+    phi,
+    asOf: options.asOf,
+    catalog: options.catalog,
+    outgoing: (id) => {
+      if (!outgoing) {
+        outgoing = new Map();
+        for (const f of map.flows) {
+          const list = outgoing.get(f.from);
+          if (list) list.push(f);
+          else outgoing.set(f.from, [f]);
+        }
+      }
+      return outgoing.get(id) ?? [];
+    },
+  };
   const nodeTargets: Target[] = [...map.nodes.values()].map((node: MapNode) => ({ type: 'node', node }));
   const flowTargets: Target[] = map.flows.map((flow) => ({ type: 'flow', flow }));
   const phiCache = new Map<Target, boolean>();
@@ -65,8 +82,10 @@ export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRu
     return v;
   };
 
+  const factCache = new Map<Target, TargetFacts>();
   const findings: Finding[] = [];
   for (const rule of rules) {
+    const ruleText: RuleText = { cite: rule.cite.map(citationText), remediation: rule.remediation.trim() };
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
     const wanted = new Set<TargetType>(targets);
     const candidates = [...(wanted.has('flow') ? flowTargets : []), ...nodeTargets.filter((t) => wanted.has(targetType(t)))];
@@ -87,18 +106,41 @@ export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRu
         result = { status: 'unknown', reason: 'error', args: { error: (err as Error).message } };
         severity = rule.severity;
       }
-      findings.push(toFinding(rule, t, result, severity, phi));
+      let facts = factCache.get(t);
+      if (!facts) factCache.set(t, (facts = factsOf(t, phi)));
+      findings.push(toFinding(rule, ruleText, t, result, severity, facts));
     }
   }
   return findings.sort(compareFindings);
 }
 
-function toFinding(rule: LoadedRule, t: Target, result: CheckResult, severity: Severity, phi: Propagation): Finding {
+interface RuleText {
+  cite: string[];
+  remediation: string;
+}
+
+interface TargetFacts {
+  classes: string[];
+  path: string[];
+  location: Finding['location'];
+  records: number | undefined;
+}
+
+/** What every finding on a target repeats (PHI classes, path, position), worked out once per target. */
+function factsOf(t: Target, phi: Propagation): TargetFacts {
+  const id = targetId(t);
+  return {
+    classes: t.type === 'flow' ? phi.phiCarried(id) : phi.phiAt(id),
+    path: (t.type === 'flow' ? phi.flowPath(id) : phi.pathTo(id)) ?? (t.type === 'node' && phi.sendsPhi(id) ? [id] : []),
+    location: position(t.type === 'node' ? t.node.at : t.flow.at),
+    records: t.type === 'node' && t.node.type !== 'vendor' ? t.node.spec.records : undefined,
+  };
+}
+
+function toFinding(rule: LoadedRule, ruleText: RuleText, t: Target, result: CheckResult, severity: Severity, facts: TargetFacts): Finding {
   const id = targetId(t);
   const type = targetType(t);
-  const classes = t.type === 'flow' ? phi.phiCarried(id) : phi.phiAt(id);
-  const path = (t.type === 'flow' ? phi.flowPath(id) : phi.pathTo(id)) ?? (t.type === 'node' && phi.sendsPhi(id) ? [id] : []);
-  const records = t.type === 'node' && t.node.type !== 'vendor' ? t.node.spec.records : undefined;
+  const { classes, path, records } = facts;
   const values = {
     target: id,
     type,
@@ -117,13 +159,13 @@ function toFinding(rule: LoadedRule, t: Target, result: CheckResult, severity: S
     title: rule.title,
     severity,
     status: result.status === 'unknown' ? 'unknown' : 'fail',
-    cite: rule.cite.map(citationText),
+    cite: ruleText.cite,
     target: id,
     target_type: type,
     message,
     path,
-    location: locate(t.type === 'node' ? t.node.ref : t.flow.ref, t.type === 'node' ? 'key' : 'value'),
-    remediation: rule.remediation.trim(),
+    location: facts.location,
+    remediation: ruleText.remediation,
     phi: classes,
   };
   if (records !== undefined) finding.records = records;

@@ -80,7 +80,8 @@ export function issuesToDiagnostics(
     }
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const full = [...basePath, ...path];
-    const where = formatPath(path);
+    // Labels name the whole path (check.options.min), positions come from it too.
+    const where = formatPath(full);
     if (issue.code === 'unrecognized_keys') {
       const allowed = keysAt(schema, path);
       for (const key of issue.keys) {
@@ -120,7 +121,9 @@ export function issuesToDiagnostics(
         message =
           issue.origin === 'array' || issue.origin === 'string'
             ? `${label} must not be empty`
-            : `${label} must be at least ${String(issue.minimum)}${issue.inclusive ? '' : ' (exclusive)'}, not ${String(got)}`;
+            : issue.inclusive
+              ? `${label} must be at least ${String(issue.minimum)}, not ${String(got)}`
+              : `${label} must be more than ${String(issue.minimum)}, not ${String(got)}`;
         break;
       case 'too_big':
         message = `${label} must be at most ${String(issue.maximum)}, not ${String(got)}`;

@@ -21,6 +21,11 @@ export function validateMapText(displayName: string, text: string): { file?: Val
   if (!('version' in value)) {
     return { diagnostics: [{ ...locate({ source, path: [] }), message: `missing \`version: 1\`: every PHI map file starts with it` }] };
   }
+  if (typeof value.version === 'string' && (MAP_VERSIONS as readonly number[]).includes(Number(value.version))) {
+    return {
+      diagnostics: [{ ...locate({ source, path: ['version'] }), message: `version must be the number ${value.version}, not the text "${value.version}": write \`version: ${value.version}\` without quotes` }],
+    };
+  }
   if (!(MAP_VERSIONS as readonly unknown[]).includes(value.version)) {
     return {
       diagnostics: [

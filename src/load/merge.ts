@@ -1,6 +1,6 @@
 /** Merge validated map files into one map, then check every reference. */
 import type { Diagnostic } from './diagnostics.js';
-import { locate, type SourceFile, type SourceRef } from './positions.js';
+import { anchorOf, locate, type SourceFile, type SourceRef } from './positions.js';
 import { closest } from './suggest.js';
 import {
   BUILTIN_CLASSES,
@@ -29,6 +29,12 @@ function didYouMean(word: string, candidates: Iterable<string>): string {
   return hint ? ` (did you mean "${hint}"?)` : '';
 }
 
+// While merging, nodes and flows keep a reference into their parsed file for precise diagnostics; the merged map
+// keeps only anchors (see positions.ts), so the syntax trees can be freed.
+type Located<T> = T extends unknown ? Omit<T, 'at'> & { ref: SourceRef } : never;
+type NodeInProgress = Located<MapNode>;
+type FlowInProgress = Located<MapFlow>;
+
 export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = (ref: SourceRef, message: string, at: 'key' | 'value' = 'key') => diagnostics.push({ ...locate(ref, at), message });
@@ -36,8 +42,9 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   const dataClasses = new Map<string, DataClassInfo>(BUILTIN_CLASSES.map((c) => [c.id, c]));
   const classRefs = new Map<string, SourceRef>();
   const environments = new Map<string, EnvironmentInfo>();
-  const nodes = new Map<string, MapNode>();
-  const flows: MapFlow[] = [];
+  const environmentRefs = new Map<string, SourceRef>();
+  const nodes = new Map<string, NodeInProgress>();
+  const flows: FlowInProgress[] = [];
   const flowIds = new Map<string, SourceRef>();
   let system: { value: string; ref: SourceRef } | undefined;
   let description: string | undefined;
@@ -76,12 +83,13 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     for (const [id, env] of Object.entries(spec.environments ?? {})) {
       const ref = { source, path: ['environments', id] };
       if (!checkId(id, ref, 'environment')) continue;
-      const prev = environments.get(id);
-      if (prev?.ref) {
-        report(ref, `environment "${id}" is declared twice: also at ${where(prev.ref)}`);
+      const prev = environmentRefs.get(id);
+      if (prev) {
+        report(ref, `environment "${id}" is declared twice: also at ${where(prev)}`);
         continue;
       }
-      environments.set(id, { id, phiAllowed: env.phi_allowed, description: env.description, ref });
+      environmentRefs.set(id, ref);
+      environments.set(id, { id, phiAllowed: env.phi_allowed, description: env.description });
     }
 
     for (const section of NODE_SECTIONS) {
@@ -93,7 +101,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
           report(ref, `duplicate id "${id}": also declared at ${where(prev.ref)} (ids are one namespace across vendors, services, stores and logs)`);
           continue;
         }
-        nodes.set(id, { id, type: SECTION_TYPE[section], spec: nodeSpec, ref } as MapNode);
+        nodes.set(id, { id, type: SECTION_TYPE[section], spec: nodeSpec, ref } as NodeInProgress);
       }
     }
 
@@ -124,7 +132,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       }
     });
   };
-  const checkNodeRef = (owner: MapNode, field: 'audit_log' | 'backup', want: MapNode['type'], section: string) => {
+  const checkNodeRef = (owner: NodeInProgress, field: 'audit_log' | 'backup', want: MapNode['type'], section: string) => {
     const target = (owner.spec as { audit_log?: string; backup?: string })[field];
     if (target === undefined) return;
     const ref = { source: owner.ref.source, path: [...owner.ref.path, field] };
@@ -181,8 +189,19 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     checkClasses(flow.spec.data, at('data'));
   }
 
+  const finalNodes = new Map<string, MapNode>();
+  for (const { ref, ...node } of nodes.values()) finalNodes.set(node.id, { ...node, at: anchorOf(ref, 'key') } as MapNode);
+  const finalFlows: MapFlow[] = flows.map(({ ref, ...flow }) => ({ ...flow, at: anchorOf(ref, 'value') }));
   return {
-    map: { system: system?.value, description, files: files.map((f) => f.source.path), dataClasses, environments, nodes, flows },
+    map: {
+      system: system?.value,
+      description,
+      files: files.map((f) => f.source.path),
+      dataClasses,
+      environments,
+      nodes: finalNodes,
+      flows: finalFlows,
+    },
     diagnostics,
   };
 }

@@ -1,5 +1,5 @@
 /** The merged, validated map the rest of the pipeline works on. */
-import type { SourceRef } from './positions.js';
+import type { Anchor } from './positions.js';
 import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from '../schema/map.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
@@ -9,8 +9,8 @@ interface NodeOf<T extends NodeType, S> {
   readonly id: string;
   readonly type: T;
   readonly spec: S;
-  /** Points at the node's id key in its file. */
-  readonly ref: SourceRef;
+  /** The node's id key in its file. */
+  readonly at: Anchor;
 }
 
 export type VendorNode = NodeOf<'vendor', VendorSpec>;
@@ -24,7 +24,8 @@ export interface MapFlow {
   readonly from: string;
   readonly to: string;
   readonly spec: FlowSpec;
-  readonly ref: SourceRef;
+  /** The flow's list item in its file. */
+  readonly at: Anchor;
 }
 
 export interface DataClassInfo {
@@ -37,7 +38,6 @@ export interface EnvironmentInfo {
   readonly id: string;
   readonly phiAllowed: boolean;
   readonly description?: string | undefined;
-  readonly ref?: SourceRef;
 }
 
 export interface PhiMap {

@@ -1,5 +1,5 @@
 /** YAML → JS with positions kept, hardened against duplicate keys and alias bombs. Shared by maps, rules and catalogs. */
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { locateOffset, type SourceFile } from './positions.js';
 
@@ -11,42 +11,123 @@ export type ParseResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 const YAML_CODES: Partial<Record<string, string>> = {
-  DUPLICATE_KEY: 'duplicate key: each key may appear once in a mapping',
   MULTIPLE_DOCS: 'more than one YAML document (---) in this file: put each map in a file of its own',
   TAB_AS_INDENT: 'tab used for indentation: YAML indents with spaces',
   BAD_ALIAS: 'alias (*name) refers to no anchor (&name) defined before it',
 };
 
+/** Every key that repeats an earlier key of the same mapping, in one walk over the document. */
+function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number }[] {
+  const found: { key: string; offset: number; first: number }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const k = pair.key as Node | null;
+        if (isScalar(k) && k.value !== '<<') {
+          const key = String(k.value);
+          const offset = k.range?.[0] ?? 0;
+          const first = seen.get(key);
+          if (first !== undefined) found.push({ key, offset, first });
+          else seen.set(key, offset);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+/** Offset of the first alias (or the first that names no anchor), to point an alias error at. */
+function firstAlias(doc: Document.Parsed, unresolvedOnly: boolean): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (!isAlias(node)) return undefined;
+      if (unresolvedOnly && node.resolve(doc) !== undefined) return undefined;
+      found = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+// The parser reports an unclosed quote or bracket where it gave up (often the end of the file); point at the opener.
+function errorOffset(text: string, code: string, message: string, offset: number): number {
+  if (code === 'MISSING_CHAR') {
+    const opener = /closing "/.test(message) ? '"' : /closing '/.test(message) ? "'" : /closing \]/.test(message) ? '[' : /closing \}/.test(message) ? '{' : undefined;
+    if (opener) {
+      const at = text.lastIndexOf(opener, Math.min(offset, text.length - 1));
+      if (at >= 0) return at;
+    }
+  }
+  // Never past the last character of the file.
+  const end = text.replace(/\s+$/, '').length;
+  return Math.min(offset, Math.max(0, end - 1));
+}
+
 export function parseYaml(displayPath: string, text: string, what: string): ParseResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+  // The yaml package checks key uniqueness by scanning every earlier key (quadratic in a section of 20,000 ids);
+  // duplicateKeys() does the same check in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, merge: true });
   const at = { path: displayPath, lines };
+  if (doc.errors.length === 0) {
+    const dups = duplicateKeys(doc);
+    if (dups.length > 0) {
+      return {
+        ok: false,
+        diagnostics: dups.map((d) => ({
+          ...locateOffset(at, d.offset),
+          message: `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
+        })),
+      };
+    }
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
       diagnostics: doc.errors.map((e) => {
-        const fixed = YAML_CODES[e.code];
         const first = e.message.split('\n')[0] ?? e.message;
-        return { ...locateOffset(at, e.pos[0]), message: `YAML: ${fixed ?? first}` };
+        if (e.code === 'DUPLICATE_KEY') {
+          const key = /^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim();
+          return { ...locateOffset(at, e.pos[0]), message: `YAML: duplicate key${key ? ` "${key}"` : ''}: each key may appear once in a mapping` };
+        }
+        return { ...locateOffset(at, errorOffset(text, e.code, first, e.pos[0])), message: `YAML: ${YAML_CODES[e.code] ?? first}` };
       }),
     };
   }
   const contents = doc.contents;
   if (contents == null) {
+    const onlyComments = text.trim().length > 0;
     return {
       ok: false,
-      diagnostics: [{ ...locateOffset(at, 0), message: `the file is empty: ${what} starts with \`version: 1\`` }],
+      diagnostics: [
+        {
+          ...locateOffset(at, 0),
+          message: `the file ${onlyComments ? 'holds only comments' : 'is empty'}: ${what} starts with \`version: 1\``,
+        },
+      ],
     };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const message =
-      err instanceof ReferenceError && /alias/i.test(err.message)
-        ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes ("billion laughs"): write the values out or use fewer nested aliases`
-        : `YAML: ${(err as Error).message}`;
-    return { ok: false, diagnostics: [{ ...locateOffset(at, contents.range?.[0] ?? 0), message }] };
+    const msg = (err as Error).message;
+    const bomb = /excessive alias count/i.test(msg);
+    const unresolved = /unresolved alias/i.test(msg);
+    const alias = firstAlias(doc, unresolved);
+    const message = bomb
+      ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes ("billion laughs"): write the values out or use fewer nested aliases`
+      : unresolved
+        ? `YAML: ${YAML_CODES.BAD_ALIAS}`
+        : `YAML: ${msg}`;
+    return { ok: false, diagnostics: [{ ...locateOffset(at, alias ?? contents.range?.[0] ?? 0), message }] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;

@@ -91,24 +91,54 @@ function fromOffset(source: SourceFile, offset: number): Position {
 }
 
 /**
- * Position of `path` in `source`.
+ * Character offset of `path` in `source`.
  * - `at: 'key'` points at the key of the last segment (unknown keys, ids); `at: 'value'` at its value.
  * When the path is not fully present (a missing field), the deepest existing ancestor is used.
  */
-export function locate(ref: SourceRef, at: 'key' | 'value' = 'value'): Position {
-  const { source, path } = ref;
-  const w = walk(source.doc, path);
+function offsetIn(ref: SourceRef, at: 'key' | 'value'): number {
+  const w = walk(ref.source.doc, ref.path);
   if (w.complete) {
     const keyOffset = w.pair ? offsetOf(w.pair.key as Node) : undefined;
-    const valueOffset = offsetOf(w.node);
+    // An empty value (`audit_log:` with nothing after it) has no text of its own: point at its key.
+    const empty = w.node != null && w.node.range != null && w.node.range[0] === w.node.range[1];
+    const valueOffset = empty ? undefined : offsetOf(w.node);
     const offset = at === 'key' ? (keyOffset ?? valueOffset) : (valueOffset ?? keyOffset);
-    if (offset !== undefined) return fromOffset(source, offset);
+    if (offset !== undefined) return offset;
   } else {
     // Missing field: point at the key of the deepest present ancestor (the object the field belongs to).
     const offset = offsetOf(w.pair?.key as Node | undefined) ?? offsetOf(w.node);
-    if (offset !== undefined) return fromOffset(source, offset);
+    if (offset !== undefined) return offset;
   }
-  return { file: source.path, line: 1, column: 1 };
+  return 0;
+}
+
+export function locate(ref: SourceRef, at: 'key' | 'value' = 'value'): Position {
+  return fromOffset(ref.source, offsetIn(ref, at));
+}
+
+/**
+ * A place in a file that outlives the parsed document: the file's line table plus a character offset. The loaded
+ * map keeps only anchors, so the YAML syntax tree (several times the size of the data) is freed once loading ends.
+ */
+export interface Anchor {
+  readonly file: Pick<SourceFile, 'path' | 'lines'>;
+  readonly offset: number;
+}
+
+// One slim {path, lines} per file, shared by its anchors, so no anchor keeps the document alive.
+const slim = new WeakMap<SourceFile, Anchor['file']>();
+
+export function anchorOf(ref: SourceRef, at: 'key' | 'value'): Anchor {
+  let file = slim.get(ref.source);
+  if (!file) {
+    file = { path: ref.source.path, lines: ref.source.lines };
+    slim.set(ref.source, file);
+  }
+  return { file, offset: offsetIn(ref, at) };
+}
+
+export function position(anchor: Anchor): Position {
+  return locateOffset(anchor.file, anchor.offset);
 }
 
 /** Position of a raw character offset (YAML parser errors carry offsets). */

@@ -1,16 +1,22 @@
-/** "Did you mean": the closest candidate within a small edit distance, or nothing. */
+/**
+ * "Did you mean": the closest candidate within a small edit distance, or nothing. A tie is no hint: for `tls: "1.4"`
+ * or `aes-512` every option is as close, and suggesting one (the weakest, say) would mislead.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  let tied = false;
   const limit = Math.max(2, Math.floor(word.length / 3));
   for (const c of candidates) {
     const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance && d <= limit) {
+    if (d > limit) continue;
+    if (d < bestDistance) {
       best = c;
       bestDistance = d;
-    }
+      tied = false;
+    } else if (d === bestDistance && c !== best) tied = true;
   }
-  return best;
+  return tied ? undefined : best;
 }
 
 /** Damerau–Levenshtein (optimal string alignment): a swapped pair of letters counts as one typo. */

@@ -16,6 +16,8 @@ export interface CheckContext {
   /** YYYY-MM-DD */
   readonly asOf: string;
   readonly catalog: () => Catalog;
+  /** Flows leaving a node, in map order. */
+  readonly outgoing: (nodeId: string) => readonly MapFlow[];
 }
 
 export type Status = 'pass' | 'fail' | 'unknown' | 'not-applicable';
@@ -45,9 +47,13 @@ function specOf(target: Target): Record<string, unknown> {
 }
 
 /** `encryption.at_rest` → the value, or undefined. */
+const fieldPaths = new Map<string, string[]>();
+
 export function getField(spec: Record<string, unknown>, field: string): unknown {
+  let parts = fieldPaths.get(field);
+  if (!parts) fieldPaths.set(field, (parts = field.split('.')));
   let cur: unknown = spec;
-  for (const part of field.split('.')) {
+  for (const part of parts) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
@@ -239,7 +245,13 @@ const baaCoversHosting: CheckFunction<Record<string, never>> = {
     const scope = vendor.spec.baa?.services;
     const args = { vendor: host.vendor, service: host.service };
     if (vendor.spec.baa?.status !== 'signed' || scope === undefined) return notApplicable;
-    return scope.includes(host.service) ? pass(args) : fail('out-of-scope', { ...args, scope: scope.join(', ') || 'nothing' });
+    if (scope.includes(host.service)) return pass(args);
+    // `rds` in the BAA covers `aws/rds-postgres` when the catalog knows them as one service.
+    const catalog = ctx.catalog();
+    const provider = vendor.spec.catalog ?? host.vendor;
+    const wanted = catalog.canonicalService(provider, host.service);
+    if (wanted !== undefined && scope.some((s) => catalog.canonicalService(provider, s) === wanted)) return pass(args);
+    return fail('out-of-scope', { ...args, scope: scope.join(', ') || 'nothing' });
   },
 };
 
@@ -260,20 +272,20 @@ const declaresDeidentification: CheckFunction<Record<string, never>> = {
   },
 };
 
-const hasOutgoingFlow: CheckFunction<{ on: 'normal' | 'error' | 'retry' | 'debug' }> = {
+const FLOW_CONDITION = z.enum(['normal', 'error', 'retry', 'debug']);
+
+const hasOutgoingFlow: CheckFunction<{ on: z.infer<typeof FLOW_CONDITION>[] }> = {
   name: 'has-outgoing-flow',
-  description: 'passes when the node is the source of at least one flow with the given `on:` condition',
+  description: 'passes when the node is the source of at least one flow whose `on:` condition is one of `on`',
   targets: ['service', 'store', 'log', 'vendor'],
-  options: z.strictObject({ on: z.enum(['normal', 'error', 'retry', 'debug']) }),
+  options: z.strictObject({ on: z.array(FLOW_CONDITION).min(1) }),
   run(target, { on }, ctx) {
     if (target.type !== 'node') return notApplicable;
-    const id = target.node.id;
-    const found = ctx.map.flows.some((f) => f.from === id && (f.spec.on ?? 'normal') === on);
-    return found ? pass({ on }) : fail('none', { on });
+    const found = ctx.outgoing(target.node.id).some((f) => on.includes(f.spec.on ?? 'normal'));
+    return found ? pass({ on: on.join(' or ') }) : fail('none', { on: on.join(' or ') });
   },
 };
 
-const APPROVED = new Set(['aes-128', 'aes-192', 'aes-256']);
 const STRENGTH: Record<string, number> = { none: 0, 'aes-128': 1, 'aes-192': 2, 'aes-256': 3 };
 
 const backupMatchesSource: CheckFunction<Record<string, never>> = {
@@ -287,10 +299,12 @@ const backupMatchesSource: CheckFunction<Record<string, never>> = {
     if (src.backup === undefined) return notApplicable;
     const b = ctx.map.nodes.get(src.backup);
     if (!b || b.type !== 'store') return notApplicable;
+    // Only what is weaker than the source: a backup as weak as its source is the source's problem, and the
+    // backup's own gaps are reported by the store rules that apply to it (it holds the same PHI).
     const gaps: string[] = [];
     const srcEnc = src.encryption?.at_rest ?? 'none';
     const bEnc = b.spec.encryption?.at_rest;
-    if (bEnc === undefined || !APPROVED.has(bEnc) || STRENGTH[bEnc]! < STRENGTH[srcEnc]!) {
+    if (STRENGTH[bEnc ?? 'none']! < STRENGTH[srcEnc]!) {
       gaps.push(`encryption at rest is ${bEnc ?? 'undeclared'} (source: ${srcEnc})`);
     }
     if (src.encryption?.key === 'customer-managed' && b.spec.encryption?.key !== 'customer-managed') {
@@ -317,7 +331,8 @@ const hostingEligible: CheckFunction<Record<string, never>> = {
     const catalogId = vendor?.type === 'vendor' ? (vendor.spec.catalog ?? host.vendor) : host.vendor;
     const verdict = ctx.catalog().serviceEligibility(catalogId, host.service);
     if (!verdict) return notApplicable;
-    const args = { provider: verdict.providerName, service: host.service, source: verdict.source, checked: verdict.checked, note: verdict.note ?? '' };
+    const note = (verdict.note ?? '').replace(/[.\s]+$/, '');
+    const args = { provider: verdict.providerName, service: host.service, source: verdict.source, checked: verdict.checked, note };
     return verdict.eligible ? pass(args) : fail(verdict.listed ? 'not-eligible' : 'unlisted', args);
   },
 };

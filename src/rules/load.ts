@@ -9,6 +9,7 @@ import { locate, type SourceFile, type YamlPath } from '../load/positions.js';
 import { closest } from '../load/suggest.js';
 import { BUILTIN_RULES_DIR } from '../paths.js';
 import { FUNCTIONS } from './functions.js';
+import { readPack } from './pack.js';
 import { Rule, type CheckSpec, type LoadedRule } from './schema.js';
 import { z } from 'zod';
 
@@ -83,11 +84,26 @@ function ruleFilesIn(dir: string): string[] {
 }
 
 /** Built-in rules, then each extra folder's. Throws InputError listing every problem in every rule file. */
-export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean; cwd?: string } = {}): LoadedRule[] {
+export function loadRules(
+  extraDirs: readonly string[] = [],
+  options: { builtin?: boolean; cwd?: string; usePack?: boolean } = {},
+): LoadedRule[] {
   const cwd = options.cwd ?? process.cwd();
   const sources: { file: string; builtin: boolean }[] = [];
   const diagnostics: Diagnostic[] = [];
-  if (options.builtin !== false) for (const f of ruleFilesIn(BUILTIN_RULES_DIR)) sources.push({ file: f, builtin: true });
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  if (options.builtin !== false) {
+    const pack = options.usePack === false ? undefined : readPack();
+    if (pack) {
+      for (const r of pack.rules) {
+        rules.push(r);
+        seen.set(r.id, r.file);
+      }
+    } else {
+      for (const f of ruleFilesIn(BUILTIN_RULES_DIR)) sources.push({ file: f, builtin: true });
+    }
+  }
   for (const dir of extraDirs) {
     const abs = path.resolve(cwd, dir);
     let isDir = false;
@@ -103,8 +119,6 @@ export function loadRules(extraDirs: readonly string[] = [], options: { builtin?
     }
     for (const f of ruleFilesIn(abs)) sources.push({ file: f, builtin: false });
   }
-  const rules: LoadedRule[] = [];
-  const seen = new Map<string, string>();
   for (const { file, builtin } of sources) {
     const name = builtin ? `rules/${path.basename(file)}` : displayPath(file, cwd);
     const r = parseRuleText(name, readFileSync(file, 'utf8'), builtin);

@@ -5,12 +5,13 @@ export const MAP_VERSIONS = [1] as const;
 export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
 const text = z.string();
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: 'not a real calendar date',
-  });
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const time = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(s);
+}
+
+const date = z.string().refine(isCalendarDate, { message: 'expected a real calendar date written YYYY-MM-DD' });
 const classList = z.array(z.string()).describe('data classes: `phi`, `deidentified` or ids from data_classes');
 
 export const ENCRYPTION_ALGORITHMS = ['none', 'aes-128', 'aes-192', 'aes-256'] as const;

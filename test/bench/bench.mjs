@@ -12,7 +12,7 @@
 // Env:   PHI_AUDIT_BIN=path/to/cli.js (default dist/cli/main.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

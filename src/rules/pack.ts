@@ -1,0 +1,42 @@
+/**
+ * The built-in rule pack, precompiled. `npm run build` validates rules/*.yaml and rules/catalog/*.yaml and writes them
+ * as one JSON file, so a scan starts without parsing 30 YAML files. The pack is used only while it is newer than
+ * every file it was made from; edit a rule and the YAML is read again until the next build.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CatalogData } from '../catalog/catalog.js';
+import { BUILTIN_RULES_DIR, CATALOG_DIR, PACKAGE_ROOT } from '../paths.js';
+import type { LoadedRule } from './schema.js';
+
+export const PACK_FILE = path.join(PACKAGE_ROOT, 'dist', 'rulepack.json');
+
+export interface RulePack {
+  rules: LoadedRule[];
+  catalog: CatalogData;
+}
+
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of [BUILTIN_RULES_DIR, CATALOG_DIR]) {
+    newest = Math.max(newest, statSync(dir).mtimeMs);
+    for (const f of readdirSync(dir)) {
+      if (f.endsWith('.yaml') || f.endsWith('.yml')) newest = Math.max(newest, statSync(path.join(dir, f)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+let cached: RulePack | null | undefined;
+
+/** The pack, or undefined when it is missing or older than the YAML it was made from. */
+export function readPack(): RulePack | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  cached = null;
+  try {
+    if (statSync(PACK_FILE).mtimeMs >= newestSource()) cached = JSON.parse(readFileSync(PACK_FILE, 'utf8')) as RulePack;
+  } catch {
+    // No pack (a source checkout before its first build): the YAML is read instead.
+  }
+  return cached ?? undefined;
+}
