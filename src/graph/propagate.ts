@@ -157,13 +157,26 @@ export function propagate(map: PhiMap): Propagation {
       bfs.push(e.to);
     }
   }
-  for (let head = 0; head < bfs.length; head++) {
-    const u = bfs[head]!;
-    for (const e of out[u]!) {
-      if (seen[e.to] || !hasPhi(carried(e, holds))) continue;
-      seen[e.to] = 1;
-      pred[e.to] = u;
-      bfs.push(e.to);
+  const search = (head: number): number => {
+    for (; head < bfs.length; head++) {
+      const u = bfs[head]!;
+      for (const e of out[u]!) {
+        if (seen[e.to] || !hasPhi(carried(e, holds))) continue;
+        seen[e.to] = 1;
+        pred[e.to] = u;
+        bfs.push(e.to);
+      }
+    }
+    return head;
+  };
+  let head = search(0);
+  // PHI that only circles back to the source of a flow declaring it (a → b, then b → a with `data: [phi]`) has no
+  // origin above; the source of such a flow is where it starts.
+  for (const e of edges) {
+    if (e.fixed && hasPhi(e.fixed) && !seen[e.from] && hasPhi(holds[e.from]!)) {
+      seen[e.from] = 1;
+      bfs.push(e.from);
+      head = search(head);
     }
   }
 

@@ -17,8 +17,8 @@ const YAML_CODES: Partial<Record<string, string>> = {
 };
 
 /** Every key that repeats an earlier key of the same mapping, in one walk over the document. */
-function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number }[] {
-  const found: { key: string; offset: number; first: number }[] = [];
+function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
+  const found: { key: string; offset: number; first: number; complex?: boolean }[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -32,6 +32,10 @@ function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; fir
           const first = seen.get(key);
           if (first !== undefined) found.push({ key, offset, first });
           else seen.set(key, offset);
+        } else if (k != null && !isScalar(k)) {
+          // A list or mapping used as a key (`? [a]`): no map format key is one, and JS objects cannot hold it.
+          const offset = (k as { range?: [number, number, number] }).range?.[0] ?? 0;
+          found.push({ key: '', offset, first: offset, complex: true });
         }
         stack.push(pair.value);
       }
@@ -83,7 +87,9 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
         ok: false,
         diagnostics: dups.map((d) => ({
           ...locateOffset(at, d.offset),
-          message: `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
+          message: d.complex
+            ? 'YAML: a key must be plain text, not a list or a mapping'
+            : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
         })),
       };
     }

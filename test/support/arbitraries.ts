@@ -342,10 +342,18 @@ export function toYaml(doc: unknown): string {
   return stringify(doc);
 }
 
-export const validMapArb: fc.Arbitrary<ValidSample> = genMapArb.map((model) => {
+/** A sample for a hand-written model (regression examples). */
+export function sampleOf(model: GenMap): ValidSample {
   const doc = toDocument(model);
   return { model, doc, text: toYaml(doc) };
-});
+}
+
+export const validMapArb: fc.Arbitrary<ValidSample> = genMapArb.map(sampleOf);
+
+/** A broken sample for hand-written text (regression examples). */
+export function brokenOf(text: string, name = 'hand-written'): BrokenSample {
+  return { base: sampleOf({ classes: [], environments: [], nodes: [{ id: 'a', section: 'services', extra: {} }], flows: [] }), mutations: [name], text };
+}
 
 /** The flow id the engine gives a generated flow. */
 export function flowId(f: { id?: string; from: string; to: string }): string {
@@ -436,7 +444,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // An unknown key in some mapping.
   fc.tuple(fc.nat(), unknownKeyArb, oddValueArb).map(([n, key, value]) => ({
     name: `unknown key ${JSON.stringify(key)}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const m = pick(mappings(doc), n)!;
       Object.defineProperty(m, key, { value, enumerable: true, configurable: true, writable: true });
     },
@@ -444,7 +452,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Some value replaced by a value of another type.
   fc.tuple(fc.nat(), oddValueArb).map(([n, value]) => ({
     name: 'wrong type',
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const s = pick(slots(doc), n);
       if (s) (s.parent as Record<string | number, unknown>)[s.key] = value;
     },
@@ -452,7 +460,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Some key deleted (required fields go missing).
   fc.nat().map((n) => ({
     name: 'delete key',
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const s = pick(slots(doc), n);
       if (!s) return;
       if (Array.isArray(s.parent)) s.parent.splice(s.key as number, 1);
@@ -463,7 +471,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   fc.tuple(fc.nat(), fc.constantFrom('from', 'to', 'backup', 'hosting', 'audit_log', 'environment', 'subprocessor', 'data'), danglingIdArb).map(
     ([n, field, id]) => ({
       name: `dangling ${field} ${JSON.stringify(id)}`,
-      apply: (doc) => {
+      apply: (doc: Record<string, unknown>) => {
         if (field === 'from' || field === 'to') {
           const flows = flowList(doc);
           const f = pick(flows, n);
@@ -483,7 +491,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // A node id declared twice (in another section, or the same section through a second file-like key).
   fc.tuple(fc.nat(), fc.constantFrom(...SECTIONS)).map(([n, section]) => ({
     name: `duplicate id into ${section}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const node = pick(nodeSpecs(doc), n);
       if (!node) return;
       const target = (doc[section] ??= {}) as Record<string, unknown>;
@@ -494,7 +502,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Self references.
   fc.tuple(fc.nat(), fc.constantFrom('flow', 'backup', 'subprocessor', 'audit_log')).map(([n, what]) => ({
     name: `self ${what}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const nodes = nodeSpecs(doc);
       const node = pick(nodes, n);
       if (!node) return;
@@ -506,7 +514,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // The same FROM->TO pair twice without ids.
   fc.nat().map((n) => ({
     name: 'duplicate flow pair',
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const flows = flowList(doc);
       const f = pick(flows, n);
       if (f !== null && typeof f === 'object' && !Array.isArray(f)) flows.push({ from: f.from, to: f.to });
@@ -515,7 +523,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Ids that do not match the pattern.
   fc.tuple(fc.nat(), fc.constantFrom('Upper', 'with space', '.dot', '-dash', '_under', 'ünï', '', 'a/b', 'a:b', '#x')).map(([n, bad]) => ({
     name: `bad id ${JSON.stringify(bad)}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       const node = pick(nodeSpecs(doc), n);
       const where = node ? (doc[node.section] as Record<string, unknown>) : ((doc.services ??= {}) as Record<string, unknown>);
       where[bad] = node ? node.spec : {};
@@ -524,7 +532,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Version problems.
   fc.constantFrom<unknown>(undefined, 2, 0, '1', 1.0000001, null, [1], 'v1').map((v) => ({
     name: `version ${String(v)}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       if (v === undefined) delete doc.version;
       else doc.version = v;
     },
@@ -532,14 +540,14 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // Redeclared built-in class, or a class without phi:.
   fc.constantFrom('phi', 'deidentified').map((c) => ({
     name: `redeclare ${c}`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       doc.data_classes = { ...((doc.data_classes as object) ?? {}), [c]: { phi: c === 'phi' } };
     },
   })),
   // Whole sections of the wrong shape.
   fc.tuple(fc.constantFrom('flows', 'vendors', 'services', 'stores', 'logs', 'data_classes', 'environments'), oddValueArb).map(([section, value]) => ({
     name: `section ${section} odd`,
-    apply: (doc) => {
+    apply: (doc: Record<string, unknown>) => {
       doc[section] = value;
     },
   })),
@@ -573,18 +581,18 @@ const INSERTS = ['\t', ':', ': ', '"', "'", '{', '}', '[', ']', '&a ', '*a', '*n
 const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }).map((at) => ({
     name: `truncate at ${at.toFixed(3)}`,
-    apply: (t) => t.slice(0, Math.floor(t.length * at)),
+    apply: (t: string) => t.slice(0, Math.floor(t.length * at)),
   })),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...INSERTS)).map(([at, s]) => ({
     name: `insert ${JSON.stringify(s)} at ${at.toFixed(3)}`,
-    apply: (t) => {
+    apply: (t: string) => {
       const i = Math.floor(t.length * at);
       return t.slice(0, i) + s + t.slice(i);
     },
   })),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ unit: 'binary', minLength: 1, maxLength: 16 })).map(([at, s]) => ({
     name: `insert random text at ${at.toFixed(3)}`,
-    apply: (t) => {
+    apply: (t: string) => {
       const i = Math.floor(t.length * at);
       return t.slice(0, i) + s + t.slice(i);
     },
@@ -592,21 +600,21 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 32 })).map(([at, bytes]) => ({
     name: `insert random bytes at ${at.toFixed(3)}`,
     // Bytes decoded the way readFileSync(..., 'utf8') would: invalid sequences become U+FFFD.
-    apply: (t) => {
+    apply: (t: string) => {
       const i = Math.floor(t.length * at);
       return t.slice(0, i) + new TextDecoder('utf-8').decode(bytes) + t.slice(i);
     },
   })),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat({ max: 40 })).map(([at, len]) => ({
     name: `delete ${len} chars at ${at.toFixed(3)}`,
-    apply: (t) => {
+    apply: (t: string) => {
       const i = Math.floor(t.length * at);
       return t.slice(0, i) + t.slice(i + len);
     },
   })),
   fc.nat().map((n) => ({
     name: 'duplicate a line (duplicate keys)',
-    apply: (t) => {
+    apply: (t: string) => {
       const lines = t.split('\n');
       const i = n % lines.length;
       lines.splice(i, 0, lines[i]!);
@@ -615,7 +623,7 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   })),
   fc.nat().map((n) => ({
     name: 'indent a line with a tab',
-    apply: (t) => {
+    apply: (t: string) => {
       const lines = t.split('\n');
       const i = n % lines.length;
       lines[i] = `\t${lines[i]!.trimStart()}`;
@@ -624,7 +632,7 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   })),
   fc.nat().map((n) => ({
     name: 'shift a line left',
-    apply: (t) => {
+    apply: (t: string) => {
       const lines = t.split('\n');
       const i = n % lines.length;
       lines[i] = lines[i]!.slice(1);
