@@ -263,7 +263,10 @@ function checkRealPath(ref: Reference, p: string[], id: string): void {
   // such flow when the rule names no origin for this node).
   const fromOrigin = (e: RefEdge) =>
     e.flow !== undefined && (ref.originFlows.has(flowId(e.flow)) || (!ref.dist.has(id) && (e.flow.data ?? []).some(ref.isPhi)));
-  const startsAtOrigin = ref.ownOrigins.has(p[0]!) || (p.length >= 2 && phiEdge(p[0]!, p[1]!).some(fromOrigin));
+  // When PHI only circles back to the source of a flow that declares it, that source is where its path starts.
+  const declaresPhi = (node: string) => ref.edges.some((e) => e.from === node && (e.flow?.data ?? []).some(ref.isPhi));
+  const startsAtOrigin =
+    ref.ownOrigins.has(p[0]!) || (p.length >= 2 && phiEdge(p[0]!, p[1]!).some(fromOrigin)) || (!ref.dist.has(id) && declaresPhi(p[0]!));
   expect(startsAtOrigin, `${ctx}: starts at a PHI origin`).toBe(true);
   for (let i = 0; i + 1 < p.length; i++) {
     expect(phiEdge(p[i]!, p[i + 1]!).length, `${ctx}: ${p[i]} → ${p[i + 1]} is an edge that carries PHI`).toBeGreaterThan(0);

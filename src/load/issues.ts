@@ -89,7 +89,7 @@ export function issuesToDiagnostics(
         const within = where ? ` in ${where}` : ' at the top level';
         out.push({
           ...locate({ source, path: [...full, key] }, 'key'),
-          message: `unknown key "${key}"${within}${hint ? `: did you mean "${hint}"?` : ''} (allowed: ${allowed.join(', ')})`,
+          message: `unknown key ${JSON.stringify(key)}${within}${hint ? `: did you mean "${hint}"?` : ''} (allowed: ${allowed.join(', ')})`,
         });
       }
       continue;

@@ -123,6 +123,13 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     });
   }
 
+  // A flow's own id must not name a node, or a finding's target would be ambiguous.
+  for (const flow of flows) {
+    if (flow.spec.id !== undefined && nodes.has(flow.id)) {
+      report({ source: flow.ref.source, path: [...flow.ref.path, 'id'] }, `flow id "${flow.id}" is also a node id: give the flow an id of its own`, 'value');
+    }
+  }
+
   // References, now that every file's ids are known.
   const idsOf = (type: MapNode['type']) => [...nodes.values()].filter((n) => n.type === type).map((n) => n.id);
   const checkClasses = (classes: readonly string[] | undefined, ref: SourceRef) => {

@@ -245,7 +245,8 @@ function definedOnly<T extends Record<string, unknown>>(r: T): Partial<T> {
 function repairFlows(sk: Skeleton): { from: string; to: string; id?: string }[] {
   const n = sk.nodes.length;
   const pairs = new Set<string>();
-  const flowIds = new Set<string>();
+  // A flow's own id may not repeat another flow's id or name a node (merge rejects that as ambiguous).
+  const flowIds = new Set<string>(sk.nodes.map((node) => node.id));
   const out: { from: string; to: string; id?: string }[] = [];
   for (const raw of sk.rawFlows) {
     const from = raw.from % n;
