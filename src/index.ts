@@ -10,7 +10,7 @@ export { FUNCTIONS } from './rules/functions.js';
 export type { LoadedRule, RuleSpec, Severity } from './rules/schema.js';
 export { SEVERITIES } from './rules/schema.js';
 export type { Finding, ScanResult, Summary } from './evaluate/finding.js';
-export { FORMATTERS, FORMATS, type Format, type Formatter } from './format/index.js';
+export { FORMATTERS, FORMATS, formatToString, type Format, type Formatter } from './format/index.js';
 export { mapJsonSchema } from './schema/json-schema.js';
 export { MapFile } from './schema/map.js';
 export { TOOL_VERSION } from './version.js';

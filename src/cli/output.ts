@@ -1,5 +1,5 @@
 /** Writing results: stdout or a file. Colour only for a terminal that wants it. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError, noPosition } from '../load/diagnostics.js';
 
 export function useColor(flag: boolean | undefined, toFile: boolean): boolean {
@@ -9,14 +9,20 @@ export function useColor(flag: boolean | undefined, toFile: boolean): boolean {
   return process.stdout.isTTY === true;
 }
 
-export function emit(text: string, file: string | undefined): void {
+export function emit(pieces: Iterable<string>, file: string | undefined): void {
   if (file === undefined) {
-    process.stdout.write(text);
+    for (const piece of pieces) process.stdout.write(piece);
     return;
   }
+  let fd: number;
   try {
-    writeFileSync(file, text);
+    fd = openSync(file, 'w');
   } catch (err) {
     throw new InputError([noPosition(file, `--output: cannot write the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)]);
+  }
+  try {
+    for (const piece of pieces) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
   }
 }

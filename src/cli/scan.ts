@@ -22,7 +22,7 @@ export function checkDate(value: string, flag: string): string {
 }
 
 // PHI_AUDIT_TIMING=1 prints how long each stage took, to stderr.
-const timing = process.env.PHI_AUDIT_TIMING ? (label: string, since: number) => process.stderr.write(`timing: ${label} ${(performance.now() - since).toFixed(0)} ms\n`) : () => {};
+const timing = process.env.PHI_AUDIT_TIMING ? (label: string, since: number) => process.stderr.write(`timing: ${label} ${(performance.now() - since).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`) : () => {};
 
 export async function scanCommand(paths: string[], flags: ScanFlags): Promise<number> {
   let t = performance.now();
@@ -50,11 +50,9 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<nu
   const result = scanMap(map, rules, { failOn: flags.failOn, ...(asOf ? { asOf } : {}) });
   timing('propagate and evaluate', t);
   t = performance.now();
-  const text = FORMATTERS[flags.format](result, { color: useColor(flags.color, flags.output !== undefined), rules });
-  timing('format', t);
-  t = performance.now();
-  emit(text, flags.output);
-  timing('write', t);
+  // Formatting is lazy: pieces are made as they are written.
+  emit(FORMATTERS[flags.format](result, { color: useColor(flags.color, flags.output !== undefined), rules }), flags.output);
+  timing('format and write', t);
   if (flags.output !== undefined) {
     const s = result.summary;
     process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${flags.output}\n`);

@@ -1,6 +1,6 @@
 /** Evaluate stage: every rule against every target it applies to. A check that throws becomes a finding. */
 import type { Propagation } from '../graph/propagate.js';
-import type { MapFlow, MapNode, PhiMap } from '../load/model.js';
+import type { MapFlow, PhiMap } from '../load/model.js';
 import { position } from '../load/positions.js';
 import { runCheck, type CheckContext, type CheckResult, type Target } from '../rules/functions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
@@ -73,8 +73,10 @@ export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRu
       return outgoing.get(id) ?? [];
     },
   };
-  const nodeTargets: Target[] = [...map.nodes.values()].map((node: MapNode) => ({ type: 'node', node }));
-  const flowTargets: Target[] = map.flows.map((flow) => ({ type: 'flow', flow }));
+  // Targets by type, built once: every rule draws its candidates from these lists.
+  const byType = new Map<TargetType, Target[]>([['vendor', []], ['service', []], ['store', []], ['log', []], ['flow', []]]);
+  for (const node of map.nodes.values()) byType.get(node.type)!.push({ type: 'node', node });
+  for (const flow of map.flows) byType.get('flow')!.push({ type: 'flow', flow });
   const phiCache = new Map<Target, boolean>();
   const touchesPhi = (t: Target) => {
     let v = phiCache.get(t);
@@ -87,8 +89,8 @@ export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRu
   for (const rule of rules) {
     const ruleText: RuleText = { cite: rule.cite.map(citationText), remediation: rule.remediation.trim() };
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
-    const wanted = new Set<TargetType>(targets);
-    const candidates = [...(wanted.has('flow') ? flowTargets : []), ...nodeTargets.filter((t) => wanted.has(targetType(t)))];
+    // Flows first, then nodes in map order by type: the order only matters for the final sort's ties, which it has none of.
+    const candidates = (['flow', 'vendor', 'service', 'store', 'log'] as const).filter((type) => targets.includes(type)).flatMap((type) => byType.get(type)!);
     for (const t of candidates) {
       if (phiMode === 'required' && !touchesPhi(t)) continue;
       const kind = kindOf(t);

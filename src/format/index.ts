@@ -11,7 +11,8 @@ export interface FormatContext {
   rules: readonly LoadedRule[];
 }
 
-export type Formatter = (result: ScanResult, ctx: FormatContext) => string;
+/** Output as a sequence of pieces, so a report of 300,000 findings is written without building one huge string. */
+export type Formatter = (result: ScanResult, ctx: FormatContext) => Iterable<string>;
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -22,3 +23,7 @@ export const FORMATTERS: Record<Format, Formatter> = {
   sarif: formatSarif,
   markdown: formatMarkdown,
 };
+
+export function formatToString(format: Format, result: ScanResult, ctx: FormatContext): string {
+  return [...FORMATTERS[format](result, ctx)].join('');
+}

@@ -1,11 +1,13 @@
 /** A gap report for compliance leads: findings by safeguard (citation), then by target, with PHI paths. */
 import type { Finding, ScanResult } from '../evaluate/finding.js';
 import { SEVERITIES } from '../rules/schema.js';
-import type { Formatter } from './index.js';
+import type { FormatContext, Formatter } from './index.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export const formatMarkdown: Formatter = (result: ScanResult, ctx) => {
+export const formatMarkdown: Formatter = (result: ScanResult, ctx) => [formatMarkdownString(result, ctx)];
+
+function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
   const s = result.summary;
   const out: string[] = [];
   out.push(`# PHI gap report${result.system ? `: ${result.system}` : ''}`);
@@ -50,4 +52,4 @@ export const formatMarkdown: Formatter = (result: ScanResult, ctx) => {
     out.push(`- **${f.rule}** (${f.title}): ${cell(f.remediation)}`);
   }
   return `${out.join('\n')}\n`;
-};
+}

@@ -2,13 +2,15 @@
 import type { ScanResult } from '../evaluate/finding.js';
 import { citationText } from '../evaluate/evaluate.js';
 import type { Severity } from '../rules/schema.js';
-import type { Formatter } from './index.js';
+import type { FormatContext, Formatter } from './index.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 // GitHub ranks code-scanning alerts by this number (critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low < 4.0).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
-export const formatSarif: Formatter = (result: ScanResult, ctx) => {
+export const formatSarif: Formatter = (result: ScanResult, ctx) => [formatSarifString(result, ctx)];
+
+function formatSarifString(result: ScanResult, ctx: FormatContext): string {
   const used = new Set(result.findings.map((f) => f.rule));
   const rules = ctx.rules.filter((r) => used.has(r.id));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
@@ -59,4 +61,4 @@ export const formatSarif: Formatter = (result: ScanResult, ctx) => {
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
-};
+}

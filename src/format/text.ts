@@ -3,7 +3,7 @@ import type { Finding, ScanResult } from '../evaluate/finding.js';
 import type { Severity } from '../rules/schema.js';
 import { SEVERITIES } from '../rules/schema.js';
 import { groupByTarget } from './group.js';
-import type { Formatter } from './index.js';
+import type { FormatContext, Formatter } from './index.js';
 
 const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
 
@@ -40,7 +40,9 @@ function loc(f: Finding): string {
   return `${f.location.file}:${f.location.line}:${f.location.column}`;
 }
 
-export const formatText: Formatter = (result: ScanResult, ctx) => {
+export const formatText: Formatter = (result: ScanResult, ctx) => [formatTextString(result, ctx)];
+
+function formatTextString(result: ScanResult, ctx: FormatContext): string {
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const out: string[] = [];
   const s = result.summary;
@@ -74,4 +76,4 @@ export const formatText: Formatter = (result: ScanResult, ctx) => {
     );
   }
   return `${out.join('\n')}\n`;
-};
+}

@@ -6,6 +6,7 @@ import { issuesToDiagnostics } from './issues.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
 import { parseYaml } from './parse.js';
+import { parseChunked } from './chunked.js';
 import { locate } from './positions.js';
 import { MAP_VERSIONS, MapFile } from '../schema/map.js';
 
@@ -14,7 +15,13 @@ export interface LoadOptions {
 }
 
 /** Parse and validate one map file's text. */
-export function validateMapText(displayName: string, text: string): { file?: ValidFile; diagnostics: Diagnostic[] } {
+export function validateMapText(displayName: string, text: string, allowPieces = true): { file?: ValidFile; diagnostics: Diagnostic[] } {
+  // A large file is read in pieces; if anything is off, it is parsed whole for exact diagnostics.
+  const fast = allowPieces ? parseChunked(displayName, text) : undefined;
+  if (fast && fast.value.version === MAP_VERSIONS[0]) {
+    const result = MapFile.safeParse(fast.value);
+    if (result.success) return { file: { source: fast.source, spec: result.data }, diagnostics: [] };
+  }
   const parsed = parseYaml(displayName, text, 'a PHI map');
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
@@ -43,6 +50,12 @@ export function validateMapText(displayName: string, text: string): { file?: Val
 
 /** Load the map from paths (files, folders, globs; none = working folder). Throws InputError with every problem found. */
 export function loadMap(paths: readonly string[], options: LoadOptions = {}): PhiMap {
+  const result = loadFiles(paths, options, true);
+  // A file read in pieces keeps no syntax tree to point into: read everything whole to report exact positions.
+  return result.map ?? loadFiles(paths, options, false).map!;
+}
+
+function loadFiles(paths: readonly string[], options: LoadOptions, allowPieces: boolean): { map?: PhiMap } {
   const cwd = options.cwd ?? process.cwd();
   const files = discoverMapFiles(paths, cwd);
   const valid: ValidFile[] = [];
@@ -56,15 +69,16 @@ export function loadMap(paths: readonly string[], options: LoadOptions = {}): Ph
       diagnostics.push(atStart(name, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
       continue;
     }
-    const r = validateMapText(name, text);
+    const r = validateMapText(name, text, allowPieces);
     diagnostics.push(...r.diagnostics);
     if (r.file) valid.push(r.file);
   }
   // Reference errors across files only make sense once every file parsed.
   if (diagnostics.length === 0) {
     const merged = mergeFiles(valid);
+    if (merged.diagnostics.length === 0) return { map: merged.map };
+    if (valid.some((f) => !f.source.doc)) return {};
     diagnostics.push(...merged.diagnostics);
-    if (diagnostics.length === 0) return merged.map;
   }
   throw new InputError(sortDiagnostics(diagnostics));
 }

@@ -17,7 +17,7 @@ const YAML_CODES: Partial<Record<string, string>> = {
 };
 
 /** Every key that repeats an earlier key of the same mapping, in one walk over the document. */
-function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
+export function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
   const found: { key: string; offset: number; first: number; complex?: boolean }[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
@@ -147,5 +147,5 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
       ],
     };
   }
-  return { ok: true, source: { path: displayPath, text, doc, lines }, value: value as Record<string, unknown> };
+  return { ok: true, source: { path: displayPath, doc, lines }, value: value as Record<string, unknown> };
 }

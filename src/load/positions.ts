@@ -9,9 +9,18 @@ export type YamlPath = readonly (string | number)[];
 export interface SourceFile {
   /** The path as the user should see it (relative to the working folder when inside it). */
   readonly path: string;
-  readonly text: string;
-  readonly doc: Document.Parsed;
   readonly lines: LineCounter;
+  /** The syntax tree, when the file was parsed whole: every path can be located. */
+  readonly doc?: Document.Parsed;
+  /**
+   * Without a tree (a large file parsed in pieces, see chunked.ts): offsets of node ids (`stores/ID`) and flow items
+   * (`flows/N`) only. Deeper paths resolve to their node or flow. Such a file is reparsed whole when it has errors.
+   */
+  readonly anchors?: ReadonlyMap<string, number>;
+}
+
+export function anchorKey(section: string, key: string | number): string {
+  return `${section}/${key}`;
 }
 
 export interface Position {
@@ -96,6 +105,10 @@ function fromOffset(source: SourceFile, offset: number): Position {
  * When the path is not fully present (a missing field), the deepest existing ancestor is used.
  */
 function offsetIn(ref: SourceRef, at: 'key' | 'value'): number {
+  if (!ref.source.doc) {
+    const [section, key] = ref.path;
+    return (section !== undefined && key !== undefined ? ref.source.anchors?.get(anchorKey(String(section), key)) : undefined) ?? 0;
+  }
   const w = walk(ref.source.doc, ref.path);
   if (w.complete) {
     const keyOffset = w.pair ? offsetOf(w.pair.key as Node) : undefined;

@@ -38,7 +38,9 @@ export interface CheckFunction<O = unknown> {
   run(target: Target, options: O, ctx: CheckContext): CheckResult;
 }
 
-const pass = (args?: CheckResult['args']): CheckResult => ({ status: 'pass', ...(args ? { args } : {}) });
+// Most checks pass; one shared result keeps the hot path free of allocation.
+const PASSED: CheckResult = Object.freeze({ status: 'pass' });
+const pass = (args?: CheckResult['args']): CheckResult => (args ? { status: 'pass', args } : PASSED);
 const fail = (reason: string, args?: CheckResult['args']): CheckResult => ({ status: 'fail', reason, ...(args ? { args } : {}) });
 const notApplicable: CheckResult = { status: 'not-applicable' };
 
@@ -82,10 +84,12 @@ function fieldCheck<O extends { field: string; missing: 'fail' | 'unknown' | 'pa
     options: z.strictObject({ field: z.string(), missing: missingMode, ...extra }) as unknown as z.ZodType<O>,
     run(target, options) {
       const value = getField(specOf(target), options.field);
-      const { ok, expected } = test(value, options);
-      if (value === undefined) return { ...missing(options.missing, options.field), args: { field: options.field, value: 'undeclared', expected } };
-      const args = { field: options.field, value: show(value), expected };
-      return ok ? pass(args) : fail('value', args);
+      if (value !== undefined && test(value, options).ok) return PASSED;
+      const { expected } = test(value, options);
+      if (value === undefined) {
+        return options.missing === 'pass' ? PASSED : { ...missing(options.missing, options.field), args: { field: options.field, value: 'undeclared', expected } };
+      }
+      return fail('value', { field: options.field, value: show(value), expected });
     },
   };
 }
