@@ -12,6 +12,8 @@ import { MAP_VERSIONS, MapFile } from '../schema/map.js';
 
 export interface LoadOptions {
   cwd?: string;
+  /** Read large files in pieces (default true); false parses every file whole. Results are the same. */
+  pieces?: boolean;
 }
 
 /** Parse and validate one map file's text. */
@@ -50,7 +52,7 @@ export function validateMapText(displayName: string, text: string, allowPieces =
 
 /** Load the map from paths (files, folders, globs; none = working folder). Throws InputError with every problem found. */
 export function loadMap(paths: readonly string[], options: LoadOptions = {}): PhiMap {
-  const result = loadFiles(paths, options, true);
+  const result = loadFiles(paths, options, options.pieces !== false);
   // A file read in pieces keeps no syntax tree to point into: read everything whole to report exact positions.
   return result.map ?? loadFiles(paths, options, false).map!;
 }
