@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseChunked, CHUNKED_FROM } from '../src/load/chunked.js';
 import { InputError, loadMap, loadRules, scanMap } from '../src/index.js';
+import { cli } from './support/cli.js';
 
 const rules = loadRules();
 const AS_OF = '2026-11-22';
@@ -117,4 +118,15 @@ describe('large maps read in pieces', () => {
       expect((err as InputError).diagnostics[0]!.message).toMatch(/duplicate key "svc-3"/);
     }
   });
+
+  it('give the same report from the built CLI whether the pieces are parsed on one thread or two', () => {
+    const file = write(text);
+    const args = ['scan', file, '--format', 'json', '--as-of', AS_OF, '--fail-on', 'none'];
+    const two = cli(args);
+    const one = cli(args, { env: { PHI_AUDIT_THREADS: '1' } });
+    expect(two.stderr).toBe('');
+    expect(two.status).toBe(0);
+    expect(JSON.parse(two.stdout).findings.length).toBeGreaterThan(1000);
+    expect(two.stdout).toBe(one.stdout);
+  }, 60_000);
 });

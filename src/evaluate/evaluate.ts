@@ -6,36 +6,99 @@ import { runCheck, type CheckContext, type CheckResult, type Target } from '../r
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
 import { compareFindings, type Finding } from './finding.js';
 
-function targetId(t: Target): string {
-  return t.type === 'node' ? t.node.id : t.flow.id;
+/** A target with what every rule asks of it worked out once. */
+interface Candidate {
+  readonly target: Target;
+  readonly id: string;
+  readonly type: TargetType;
+  readonly kind: string | undefined;
+  /** PHI touches it: held by a node, sent or held by a vendor, carried by a flow. */
+  readonly phi: boolean;
+  /** Filled in the first time a rule finds something here. */
+  facts?: TargetFacts;
 }
 
-function targetType(t: Target): TargetType {
-  return t.type === 'node' ? t.node.type : 'flow';
+interface TargetFacts {
+  classes: string[];
+  classText: string;
+  path: string[];
+  pathText: string;
+  location: Finding['location'];
+  records: number | undefined;
 }
 
-function kindOf(t: Target): string | undefined {
-  if (t.type !== 'node') return undefined;
-  const n = t.node;
-  return n.type === 'store' || n.type === 'log' ? n.spec.kind : undefined;
+/** A message template split once into literal text and placeholder names. */
+type Template = readonly (string | { key: string })[];
+
+interface CompiledRule {
+  rule: LoadedRule;
+  cite: string[];
+  remediation: string;
+  messages: Map<string, Template>;
+  fallback: Template;
 }
 
-/** Does PHI touch this target: held by a node, sent or held by a vendor, carried by a flow. */
-function involvesPhi(t: Target, phi: Propagation): boolean {
-  if (t.type === 'flow') return phi.carriesPhi(t.flow.id);
-  return phi.holdsPhi(t.node.id) || (t.node.type === 'vendor' && phi.sendsPhi(t.node.id));
+export function citationText(c: LoadedRule['cite'][number]): string {
+  return `${c.regulation} ${c.section}`;
 }
 
-function fill(template: string, values: Record<string, string | number | undefined>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
-    const v = values[key];
-    return v === undefined || v === '' ? whole === '{note}' ? '' : `(${key} unknown)` : String(v);
-  });
+function compileTemplate(text: string): Template {
+  const parts: (string | { key: string })[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{([a-z_]+)\}/g)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push({ key: m[1]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
 }
 
-function messageFor(rule: LoadedRule, result: CheckResult): string {
-  if (typeof rule.message === 'string') return rule.message;
-  return (result.reason !== undefined ? rule.message[result.reason] : undefined) ?? rule.message.default ?? rule.message.fail ?? rule.title;
+function compileRule(rule: LoadedRule): CompiledRule {
+  const messages = new Map<string, Template>();
+  let fallback: Template;
+  if (typeof rule.message === 'string') fallback = compileTemplate(rule.message);
+  else {
+    for (const [reason, text] of Object.entries(rule.message)) messages.set(reason, compileTemplate(text));
+    fallback = messages.get('default') ?? messages.get('fail') ?? compileTemplate(rule.title);
+  }
+  return { rule, cite: rule.cite.map(citationText), remediation: rule.remediation.trim(), messages, fallback };
+}
+
+function render(template: Template, c: Candidate, facts: TargetFacts, args: CheckResult['args']): string {
+  let out = '';
+  for (const part of template) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const key = part.key;
+    let v: string | number | undefined = args?.[key];
+    if (v === undefined) {
+      if (key === 'target') v = c.id;
+      else if (key === 'type') v = c.type;
+      else if (key === 'classes') v = facts.classText;
+      else if (key === 'records') v = facts.records ?? 'an unknown number of';
+      else if (key === 'path') v = facts.pathText;
+    }
+    // An empty note is left out; any other missing value is said to be unknown rather than printed as {key}.
+    out += v === undefined || v === '' ? (key === 'note' ? '' : `(${key} unknown)`) : String(v);
+  }
+  return out;
+}
+
+function factsOf(c: Candidate, phi: Propagation): TargetFacts {
+  const t = c.target;
+  const classes = t.type === 'flow' ? phi.phiCarried(c.id) : phi.phiAt(c.id);
+  const path = (t.type === 'flow' ? phi.flowPath(c.id) : phi.pathTo(c.id)) ?? (t.type === 'node' && phi.sendsPhi(c.id) ? [c.id] : []);
+  return {
+    classes,
+    classText: classes.join(', ') || 'none',
+    path,
+    pathText: path.join(' → '),
+    location: position(t.type === 'node' ? t.node.at : t.flow.at),
+    records: t.type === 'node' && t.node.type !== 'vendor' ? t.node.spec.records : undefined,
+  };
 }
 
 function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
@@ -43,10 +106,6 @@ function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
     if (runCheck(e.when, t, ctx).status === 'pass') return e.severity;
   }
   return rule.severity;
-}
-
-export function citationText(c: LoadedRule['cite'][number]): string {
-  return `${c.regulation} ${c.section}`;
 }
 
 export interface EvaluateOptions {
@@ -73,103 +132,68 @@ export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRu
       return outgoing.get(id) ?? [];
     },
   };
-  // Targets by type, built once: every rule draws its candidates from these lists.
-  const byType = new Map<TargetType, Target[]>([['vendor', []], ['service', []], ['store', []], ['log', []], ['flow', []]]);
-  for (const node of map.nodes.values()) byType.get(node.type)!.push({ type: 'node', node });
-  for (const flow of map.flows) byType.get('flow')!.push({ type: 'flow', flow });
-  const phiCache = new Map<Target, boolean>();
-  const touchesPhi = (t: Target) => {
-    let v = phiCache.get(t);
-    if (v === undefined) phiCache.set(t, (v = involvesPhi(t, phi)));
-    return v;
-  };
 
-  const factCache = new Map<Target, TargetFacts>();
+  // Candidates by type, built once: every rule draws from these lists.
+  const byType = new Map<TargetType, Candidate[]>([['flow', []], ['vendor', []], ['service', []], ['store', []], ['log', []]]);
+  for (const flow of map.flows) {
+    byType.get('flow')!.push({ target: { type: 'flow', flow }, id: flow.id, type: 'flow', kind: undefined, phi: phi.carriesPhi(flow.id) });
+  }
+  for (const node of map.nodes.values()) {
+    const kind = node.type === 'store' || node.type === 'log' ? node.spec.kind : undefined;
+    const touches = phi.holdsPhi(node.id) || (node.type === 'vendor' && phi.sendsPhi(node.id));
+    byType.get(node.type)!.push({ target: { type: 'node', node }, id: node.id, type: node.type, kind, phi: touches });
+  }
+
   const findings: Finding[] = [];
   for (const rule of rules) {
-    const ruleText: RuleText = { cite: rule.cite.map(citationText), remediation: rule.remediation.trim() };
+    const compiled = compileRule(rule);
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
-    // Flows first, then nodes in map order by type: the order only matters for the final sort's ties, which it has none of.
-    const candidates = (['flow', 'vendor', 'service', 'store', 'log'] as const).filter((type) => targets.includes(type)).flatMap((type) => byType.get(type)!);
-    for (const t of candidates) {
-      if (phiMode === 'required' && !touchesPhi(t)) continue;
-      const kind = kindOf(t);
-      if (kinds && (kind === undefined || !kinds.includes(kind))) continue;
-      if (exclude_kinds && kind !== undefined && exclude_kinds.includes(kind)) continue;
-      let result: CheckResult;
-      let severity: Severity;
-      try {
-        if (when && runCheck(when, t, ctx).status !== 'pass') continue;
-        result = runCheck(rule.check, t, ctx);
-        if (result.status === 'pass' || result.status === 'not-applicable') continue;
-        severity = severityFor(rule, t, ctx);
-      } catch (err) {
-        // A broken check must not hide the others, and must not pass: it is an unknown for this rule and target.
-        result = { status: 'unknown', reason: 'error', args: { error: (err as Error).message } };
-        severity = rule.severity;
+    for (const [type, list] of byType) {
+      if (!targets.includes(type)) continue;
+      for (const c of list) {
+        if (phiMode === 'required' && !c.phi) continue;
+        if (kinds && (c.kind === undefined || !kinds.includes(c.kind))) continue;
+        if (exclude_kinds && c.kind !== undefined && exclude_kinds.includes(c.kind)) continue;
+        let result: CheckResult;
+        let severity: Severity;
+        try {
+          if (when && runCheck(when, c.target, ctx).status !== 'pass') continue;
+          result = runCheck(rule.check, c.target, ctx);
+          if (result.status === 'pass' || result.status === 'not-applicable') continue;
+          severity = severityFor(rule, c.target, ctx);
+        } catch (err) {
+          // A broken check must not hide the others, and must not pass: it is an unknown for this rule and target.
+          result = { status: 'unknown', reason: 'error', args: { error: (err as Error).message } };
+          severity = rule.severity;
+        }
+        findings.push(toFinding(compiled, c, result, severity, (c.facts ??= factsOf(c, phi))));
       }
-      let facts = factCache.get(t);
-      if (!facts) factCache.set(t, (facts = factsOf(t, phi)));
-      findings.push(toFinding(rule, ruleText, t, result, severity, facts));
     }
   }
   return findings.sort(compareFindings);
 }
 
-interface RuleText {
-  cite: string[];
-  remediation: string;
-}
-
-interface TargetFacts {
-  classes: string[];
-  path: string[];
-  location: Finding['location'];
-  records: number | undefined;
-}
-
-/** What every finding on a target repeats (PHI classes, path, position), worked out once per target. */
-function factsOf(t: Target, phi: Propagation): TargetFacts {
-  const id = targetId(t);
-  return {
-    classes: t.type === 'flow' ? phi.phiCarried(id) : phi.phiAt(id),
-    path: (t.type === 'flow' ? phi.flowPath(id) : phi.pathTo(id)) ?? (t.type === 'node' && phi.sendsPhi(id) ? [id] : []),
-    location: position(t.type === 'node' ? t.node.at : t.flow.at),
-    records: t.type === 'node' && t.node.type !== 'vendor' ? t.node.spec.records : undefined,
-  };
-}
-
-function toFinding(rule: LoadedRule, ruleText: RuleText, t: Target, result: CheckResult, severity: Severity, facts: TargetFacts): Finding {
-  const id = targetId(t);
-  const type = targetType(t);
-  const { classes, path, records } = facts;
-  const values = {
-    target: id,
-    type,
-    classes: classes.join(', ') || 'none',
-    records: records ?? 'an unknown number of',
-    path: path.join(' → '),
-    ...(result.args ?? {}),
-  };
+function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts): Finding {
+  const rule = compiled.rule;
   const message =
     result.reason === 'error'
-      ? `the check for rule ${rule.id} could not run on ${id} (${String(result.args?.error)}), so this safeguard is unverified`
-      : fill(messageFor(rule, result), values);
+      ? `the check for rule ${rule.id} could not run on ${c.id} (${String(result.args?.error)}), so this safeguard is unverified`
+      : render((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback, c, facts, result.args);
   const finding: Finding = {
-    id: `${rule.id}@${id}`,
+    id: `${rule.id}@${c.id}`,
     rule: rule.id,
     title: rule.title,
     severity,
     status: result.status === 'unknown' ? 'unknown' : 'fail',
-    cite: ruleText.cite,
-    target: id,
-    target_type: type,
+    cite: compiled.cite,
+    target: c.id,
+    target_type: c.type,
     message,
-    path,
+    path: facts.path,
     location: facts.location,
-    remediation: ruleText.remediation,
-    phi: classes,
+    remediation: compiled.remediation,
+    phi: facts.classes,
   };
-  if (records !== undefined) finding.records = records;
+  if (facts.records !== undefined) finding.records = facts.records;
   return finding;
 }

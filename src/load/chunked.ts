@@ -12,11 +12,12 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Pair } from 'yaml';
 import { duplicateKeys } from './parse.js';
 import { anchorKey, type SourceFile } from './positions.js';
+import { parsePieces } from './pieces-parallel.js';
 
 /** Files smaller than this are parsed whole: the pieces would save nothing. */
 export const CHUNKED_FROM = 1 << 20;
 /** A piece's size; its syntax tree takes about 60 times this. */
-const PIECE = 256 << 10;
+const PIECE = 64 << 10;
 
 const TOP_KEY = /^([a-z_][a-z0-9_]*)[ \t]*:(?:[ \t]|$)/;
 const NODE_SECTIONS = new Set(['vendors', 'services', 'stores', 'logs']);
@@ -88,70 +89,106 @@ function itemStarts(text: string, from: number, to: number): number[] | undefine
   return starts;
 }
 
+/** One piece to parse: a section's header line and a run of its body, with where both sit in the file. */
+export interface PieceJob {
+  key: string;
+  headerLine: string;
+  body: string;
+  /** File offsets of the header line and of the body. */
+  sectionStart: number;
+  from: number;
+}
+
+/** What a piece gives: the section's value for this run, and the file offsets of its keys or items. */
+export interface PieceResult {
+  part: unknown;
+  /** For a mapping: its keys and their file offsets; for a sequence: its items' file offsets. */
+  keys: [string, number][];
+  items: number[];
+}
+
+/** Parse one piece; null when anything about it means the file must be parsed whole. */
+export function parsePiece(job: PieceJob): PieceResult | null {
+  const doc = parseDocument(job.headerLine + job.body, { uniqueKeys: false, prettyErrors: false, merge: false });
+  if (doc.errors.length > 0 || duplicateKeys(doc).length > 0 || !isMap(doc.contents)) return null;
+  const pairs = doc.contents.items as Pair[];
+  if (pairs.length !== 1 || !isScalar(pairs[0]!.key) || String(pairs[0]!.key.value) !== job.key) return null;
+  // Offsets in the piece map back to the file: the header is the section's own first line.
+  const h = job.headerLine.length;
+  const toFile = (offset: number) => (offset < h ? job.sectionStart + offset : job.from + offset - h);
+  const body = pairs[0]!.value;
+  const keys: [string, number][] = [];
+  const items: number[] = [];
+  if (isMap(body)) {
+    for (const p of body.items as Pair[]) {
+      if (!isScalar(p.key)) return null;
+      keys.push([String(p.key.value), toFile(p.key.range?.[0] ?? 0)]);
+    }
+  } else if (isSeq(body)) {
+    for (const item of body.items) items.push(toFile((item as { range?: number[] }).range?.[0] ?? 0));
+  }
+  return { part: (doc.toJS() as Record<string, unknown>)[job.key], keys, items };
+}
+
+function plan(text: string): PieceJob[] | undefined {
+  const list = sections(text);
+  if (!list || list.length === 0) return undefined;
+  const jobs: PieceJob[] = [];
+  const seen = new Set<string>();
+  for (const sec of list) {
+    if (seen.has(sec.key)) return undefined;
+    seen.add(sec.key);
+    const header = text.slice(sec.start, sec.bodyStart);
+    const headerLine = header.endsWith('\n') ? header : `${header}\n`;
+    const job = (from: number, to: number): PieceJob => ({ key: sec.key, headerLine, body: text.slice(from, to), sectionStart: sec.start, from });
+    // The whole section when small, else runs of its items under a copy of the header line.
+    if (sec.end - sec.start <= PIECE || sec.bodyStart >= sec.end) {
+      jobs.push(job(sec.bodyStart, sec.end));
+      continue;
+    }
+    const starts = itemStarts(text, sec.bodyStart, sec.end);
+    if (!starts || starts.length === 0) return undefined;
+    let from = sec.bodyStart;
+    for (let i = 1; i < starts.length; i++) {
+      if (starts[i]! - from >= PIECE) {
+        jobs.push(job(from, starts[i]!));
+        from = starts[i]!;
+      }
+    }
+    jobs.push(job(from, sec.end));
+  }
+  return jobs;
+}
+
 /** Parse a large map file in pieces; undefined when the file must be parsed whole. */
 export function parseChunked(displayPath: string, text: string): { source: SourceFile; value: Record<string, unknown> } | undefined {
   if (text.length < CHUNKED_FROM || NEEDS_WHOLE.test(text) || text.includes('\t')) return undefined;
-  const list = sections(text);
-  if (!list || list.length === 0) return undefined;
+  const jobs = plan(text);
+  if (!jobs) return undefined;
+  const results = parsePieces(jobs);
+  if (!results) return undefined;
+
   const value: Record<string, unknown> = {};
   const anchors = new Map<string, number>();
+  const seenKeys = new Map<string, Set<string>>();
   let flowIndex = 0;
-
-  for (const sec of list) {
-    if (sec.key in value) return undefined;
-    const header = text.slice(sec.start, sec.bodyStart);
-    const headerLine = header.endsWith('\n') ? header : `${header}\n`;
-    // Pieces: the whole section when small, else runs of its items under a copy of the header line.
-    let pieces: [number, number][];
-    if (sec.end - sec.start <= PIECE || sec.bodyStart >= sec.end) {
-      pieces = [[sec.bodyStart, sec.end]];
-    } else {
-      const starts = itemStarts(text, sec.bodyStart, sec.end);
-      if (!starts || starts.length === 0) return undefined;
-      pieces = [];
-      let from = sec.bodyStart;
-      for (let i = 1; i < starts.length; i++) {
-        if (starts[i]! - from >= PIECE) {
-          pieces.push([from, starts[i]!]);
-          from = starts[i]!;
-        }
-      }
-      pieces.push([from, sec.end]);
+  for (let i = 0; i < jobs.length; i++) {
+    const { key } = jobs[i]!;
+    const r = results[i]!;
+    let seen = seenKeys.get(key);
+    if (!seen) seenKeys.set(key, (seen = new Set()));
+    for (const [k, offset] of r.keys) {
+      if (seen.has(k)) return undefined; // a key repeated across pieces: the whole parse reports it
+      seen.add(k);
+      if (NODE_SECTIONS.has(key)) anchors.set(anchorKey(key, k), offset);
     }
-    const seenKeys = new Set<string>();
-    for (const [from, to] of pieces) {
-      const piece = headerLine + text.slice(from, to);
-      const doc = parseDocument(piece, { uniqueKeys: false, prettyErrors: false, merge: false });
-      if (doc.errors.length > 0 || duplicateKeys(doc).length > 0 || !isMap(doc.contents)) return undefined;
-      const pairs = doc.contents.items as Pair[];
-      if (pairs.length !== 1 || !isScalar(pairs[0]!.key) || String(pairs[0]!.key.value) !== sec.key) return undefined;
-      // Offsets in the piece map back to the file: the header is the section's own first line.
-      const toFile = (offset: number) => (offset < headerLine.length ? sec.start + offset : from + offset - headerLine.length);
-      const body = pairs[0]!.value;
-      if (NODE_SECTIONS.has(sec.key) && isMap(body)) {
-        for (const p of body.items as Pair[]) {
-          if (!isScalar(p.key)) return undefined;
-          const id = String(p.key.value);
-          if (seenKeys.has(id)) return undefined;
-          seenKeys.add(id);
-          anchors.set(anchorKey(sec.key, id), toFile(p.key.range?.[0] ?? 0));
-        }
-      } else if (sec.key === 'flows' && isSeq(body)) {
-        for (const item of body.items) anchors.set(anchorKey('flows', flowIndex++), toFile((item as { range?: number[] }).range?.[0] ?? 0));
-      } else if (pieces.length > 1 && isMap(body)) {
-        for (const p of body.items as Pair[]) {
-          const k = isScalar(p.key) ? String(p.key.value) : undefined;
-          if (k === undefined || seenKeys.has(k)) return undefined;
-          seenKeys.add(k);
-        }
-      }
-      const part = (doc.toJS() as Record<string, unknown>)[sec.key];
-      const prev = value[sec.key];
-      if (prev === undefined) value[sec.key] = part;
-      else if (Array.isArray(prev) && Array.isArray(part)) prev.push(...part);
-      else if (prev && part && typeof prev === 'object' && typeof part === 'object' && !Array.isArray(prev) && !Array.isArray(part)) Object.assign(prev, part);
-      else return undefined;
-    }
+    if (key === 'flows') for (const offset of r.items) anchors.set(anchorKey('flows', flowIndex++), offset);
+    const prev = value[key];
+    const part = r.part;
+    if (prev === undefined) value[key] = part;
+    else if (Array.isArray(prev) && Array.isArray(part)) for (const x of part) prev.push(x);
+    else if (prev && part && typeof prev === 'object' && typeof part === 'object' && !Array.isArray(prev) && !Array.isArray(part)) Object.assign(prev, part);
+    else return undefined;
   }
   return { source: { path: displayPath, lines: lineCounter(text), anchors }, value };
 }

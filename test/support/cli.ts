@@ -20,6 +20,7 @@ export function cli(args: string[], options: { cwd?: string; env?: Record<string
     env: env as NodeJS.ProcessEnv,
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 1 << 29,
     input: options.input ?? '',
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
