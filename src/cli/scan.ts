@@ -1,5 +1,6 @@
 import { InputError, noPosition } from '../load/diagnostics.js';
-import { FORMATTERS, type Format } from '../format/index.js';
+import type { Format } from '../format/index.js';
+import { loadFormatter } from '../format/load.js';
 import { loadMap } from '../load/load.js';
 import { loadRules } from '../rules/load.js';
 import { isCalendarDate } from '../schema/map.js';
@@ -51,7 +52,8 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<nu
   timing('propagate and evaluate', t);
   t = performance.now();
   // Formatting is lazy: pieces are made as they are written.
-  emit(FORMATTERS[flags.format](result, { color: useColor(flags.color, flags.output !== undefined), rules }), flags.output);
+  const format = await loadFormatter(flags.format);
+  emit(format(result, { color: useColor(flags.color, flags.output !== undefined), rules }), flags.output);
   timing('format and write', t);
   if (flags.output !== undefined) {
     const s = result.summary;

@@ -1,9 +1,15 @@
 /** Which files make up the map: PHI-MAP.md "Files". */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import fg from 'fast-glob';
-import ignore from 'ignore';
+import type FastGlob from 'fast-glob';
+import type Ignore from 'ignore';
 import { InputError, noPosition, type Diagnostic } from './diagnostics.js';
+
+// Globbing is needed only for folders and patterns; a scan of named files starts without loading it.
+const require = createRequire(import.meta.url);
+const fastGlob = (): typeof FastGlob => require('fast-glob') as typeof FastGlob;
+const ignoreRules = (): typeof Ignore => require('ignore') as typeof Ignore;
 
 const ROOT_NAMES = ['phi-map.yaml', 'phi-map.yml'];
 const PATTERN = '**/*.phi.{yaml,yml}';
@@ -11,9 +17,11 @@ const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
 
 /** Files below `dir` that are part of a map, git-ignored folders and node_modules skipped. */
 function discoverIn(dir: string): string[] {
+  const fg = fastGlob();
   const found = fg.sync([...ROOT_NAMES, PATTERN], { cwd: dir, ignore: ALWAYS_SKIPPED, dot: false, onlyFiles: true });
   const ignores = fg.sync('**/.gitignore', { cwd: dir, ignore: ALWAYS_SKIPPED, dot: true, onlyFiles: true });
   if (ignores.length === 0) return found.map((f) => path.join(dir, f));
+  const ignore = ignoreRules();
   const rules = ignores.map((g) => ({ base: path.posix.dirname(g), ig: ignore().add(readFileSync(path.join(dir, g), 'utf8')) }));
   return found
     .filter((f) =>
@@ -46,8 +54,8 @@ export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd())
       } else {
         files.add(abs);
       }
-    } else if (fg.isDynamicPattern(input)) {
-      const matched = fg.sync(input, { cwd, ignore: ALWAYS_SKIPPED, onlyFiles: true, absolute: true });
+    } else if (fastGlob().isDynamicPattern(input)) {
+      const matched = fastGlob().sync(input, { cwd, ignore: ALWAYS_SKIPPED, onlyFiles: true, absolute: true });
       if (matched.length === 0) problems.push(noPosition(input, 'the pattern matches no file'));
       for (const f of matched) files.add(path.normalize(f));
     } else {
