@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = path.join(ROOT, 'dist', 'bin', 'phi-audit.js');
 const MAPS = 'fixtures/malformed';
 const RULES = 'fixtures/malformed-rules';
 /** A small valid map; the rule cases fail while loading rules, before anything is evaluated. */

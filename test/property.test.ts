@@ -52,7 +52,7 @@ const COLLECTION_KEY = brokenOf('version: 1\n? [a]\n: b\n', 'collection as a key
 const KEY_WITH_NEWLINE = brokenOf('version: 1\n"a\\nb: c": 1\n', 'key with a line break');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = path.join(ROOT, 'dist', 'bin', 'phi-audit.js');
 const AS_OF = '2026-11-22';
 const run = promisify(execFile);
 

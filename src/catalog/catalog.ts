@@ -10,45 +10,55 @@ import { issuesToDiagnostics } from '../load/issues.js';
 import { parseYaml } from '../load/parse.js';
 import { ID_PATTERN } from '../schema/map.js';
 
-const slug = z.string().regex(ID_PATTERN);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const url = z.string().regex(/^https:\/\//, 'sources are https URLs');
-const ServiceEntry = z.strictObject({ name: z.string(), aliases: z.array(slug).optional(), note: z.string().optional() });
+// The schemas are built on first use: a scan reads the precompiled catalog and never needs them.
+function buildSchemas() {
+  const slug = z.string().regex(ID_PATTERN);
+  const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  const url = z.string().regex(/^https:\/\//, 'sources are https URLs');
+  const ServiceEntry = z.strictObject({ name: z.string(), aliases: z.array(slug).optional(), note: z.string().optional() });
+  const CloudCatalog = z.strictObject({
+    providers: z.record(
+      slug,
+      z.strictObject({
+        name: z.string(),
+        aliases: z.array(slug).optional(),
+        source: url,
+        checked: date,
+        note: z.string().optional(),
+        eligible: z.record(slug, ServiceEntry),
+        not_eligible: z.record(slug, ServiceEntry).optional(),
+      }),
+    ),
+  });
+  const BaaAvailability = z.enum(['available', 'not-offered', 'plan-dependent', 'unknown']);
+  const VendorCatalog = z.strictObject({
+    vendors: z.record(
+      slug,
+      z.strictObject({
+        name: z.string(),
+        category: z.string(),
+        aliases: z.array(slug).optional(),
+        baa: BaaAvailability,
+        plans: z.record(slug, z.strictObject({ baa: z.enum(['available', 'not-offered', 'unknown']), note: z.string().optional() })).optional(),
+        retention: z.string().optional(),
+        source: url,
+        checked: date,
+        note: z.string().optional(),
+      }),
+    ),
+  });
+  return { CloudCatalog, VendorCatalog, ServiceEntry };
+}
 
-export const CloudCatalog = z.strictObject({
-  providers: z.record(
-    slug,
-    z.strictObject({
-      name: z.string(),
-      aliases: z.array(slug).optional(),
-      source: url,
-      checked: date,
-      note: z.string().optional(),
-      eligible: z.record(slug, ServiceEntry),
-      not_eligible: z.record(slug, ServiceEntry).optional(),
-    }),
-  ),
-});
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+const catalogSchemas = (): Schemas => (schemas ??= buildSchemas());
 
-const BaaAvailability = z.enum(['available', 'not-offered', 'plan-dependent', 'unknown']);
-export const VendorCatalog = z.strictObject({
-  vendors: z.record(
-    slug,
-    z.strictObject({
-      name: z.string(),
-      category: z.string(),
-      aliases: z.array(slug).optional(),
-      baa: BaaAvailability,
-      plans: z.record(slug, z.strictObject({ baa: z.enum(['available', 'not-offered', 'unknown']), note: z.string().optional() })).optional(),
-      retention: z.string().optional(),
-      source: url,
-      checked: date,
-      note: z.string().optional(),
-    }),
-  ),
-});
+type CloudCatalogData = z.infer<Schemas['CloudCatalog']>;
+type VendorCatalogData = z.infer<Schemas['VendorCatalog']>;
+type ServiceEntryData = z.infer<Schemas['ServiceEntry']>;
 
-export type VendorEntry = z.infer<typeof VendorCatalog>['vendors'][string];
+export type VendorEntry = VendorCatalogData['vendors'][string];
 
 export interface Eligibility {
   providerName: string;
@@ -77,15 +87,15 @@ function readCatalog<T>(file: string, schema: z.ZodType<T>, what: string): T {
 }
 
 export interface CatalogData {
-  cloud: z.infer<typeof CloudCatalog>;
-  vendors: z.infer<typeof VendorCatalog>;
+  cloud: CloudCatalogData;
+  vendors: VendorCatalogData;
 }
 
 /** Read and validate the catalog files (YAML, with positions for errors). */
 export function readCatalogFiles(dir: string): CatalogData {
   return {
-    cloud: readCatalog(path.join(dir, 'cloud-services.yaml'), CloudCatalog, 'a cloud service catalog'),
-    vendors: readCatalog(path.join(dir, 'vendors.yaml'), VendorCatalog, 'a vendor catalog'),
+    cloud: readCatalog(path.join(dir, 'cloud-services.yaml'), catalogSchemas().CloudCatalog, 'a cloud service catalog'),
+    vendors: readCatalog(path.join(dir, 'vendors.yaml'), catalogSchemas().VendorCatalog, 'a vendor catalog'),
   };
 }
 
@@ -94,7 +104,7 @@ export function loadCatalog(dir: string): Catalog {
 }
 
 export function catalogFrom({ cloud, vendors }: CatalogData): Catalog {
-  const providers = new Map<string, z.infer<typeof CloudCatalog>['providers'][string]>();
+  const providers = new Map<string, CloudCatalogData['providers'][string]>();
   for (const [id, p] of Object.entries(cloud.providers)) {
     providers.set(id, p);
     for (const a of p.aliases ?? []) providers.set(a, p);
@@ -104,7 +114,7 @@ export function catalogFrom({ cloud, vendors }: CatalogData): Catalog {
     vendorIndex.set(id, v);
     for (const a of v.aliases ?? []) vendorIndex.set(a, v);
   }
-  const lookup = (list: Record<string, z.infer<typeof ServiceEntry>> | undefined, service: string) => {
+  const lookup = (list: Record<string, ServiceEntryData> | undefined, service: string) => {
     if (!list) return undefined;
     if (list[service]) return list[service];
     return Object.values(list).find((e) => e.aliases?.includes(service));

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { parsePiece, type PieceJob, type PieceResult } from './chunked.js';
 
 /** Below this many pieces a worker's start-up costs more than it saves. */
@@ -26,6 +26,9 @@ function parseAll(jobs: readonly PieceJob[]): PieceResult[] | null {
   return out;
 }
 
+// Loaded only for a file large enough to use it.
+const threads = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+
 export function parsePieces(jobs: readonly PieceJob[]): PieceResult[] | null {
   // Run from TypeScript sources (tests) there is no compiled worker: one thread then.
   if (jobs.length < PARALLEL_FROM || availableParallelism() < 2 || process.env.PHI_AUDIT_THREADS === '1' || !existsSync(fileURLToPath(WORKER))) {
@@ -39,9 +42,10 @@ export function parsePieces(jobs: readonly PieceJob[]): PieceResult[] | null {
   const theirs = jobs.slice(split);
 
   // signal[0]: 1 when the results are posted; signal[1]: 1 once the worker runs.
+  const { MessageChannel, receiveMessageOnPort, Worker } = threads();
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker | undefined;
+  let worker: InstanceType<typeof Worker> | undefined;
   try {
     worker = new Worker(WORKER, {
       workerData: { jobs: theirs, port: port2, signal },

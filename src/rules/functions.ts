@@ -404,13 +404,28 @@ export const CATALOG_FUNCTIONS = new Set(['hosting-eligible', 'vendor-offers-baa
 // Parsed options are cached per spec object: rules are validated once at load, then run many times.
 const parsedOptions = new WeakMap<CheckSpec, unknown>();
 
+/** A check whose options were validated and given their defaults when the rule pack was built. */
+export interface NormalizedCheck extends CheckSpec {
+  normalized: true;
+}
+
 export function runCheck(spec: CheckSpec, target: Target, ctx: CheckContext): CheckResult {
   const fn = FUNCTIONS.get(spec.function);
   if (!fn) throw new Error(`unknown check function "${spec.function}"`);
   let options = parsedOptions.get(spec);
   if (options === undefined) {
-    options = fn.options.parse(spec.options ?? {});
+    options = (spec as Partial<NormalizedCheck>).normalized ? (spec.options ?? {}) : fn.options.parse(spec.options ?? {});
     parsedOptions.set(spec, options);
   }
   return fn.run(target, options, ctx);
+}
+
+/** The check with its options (and nested checks' options) validated and defaulted, for the precompiled pack. */
+export function normalizeCheck(spec: CheckSpec): NormalizedCheck {
+  const fn = FUNCTIONS.get(spec.function);
+  if (!fn) throw new Error(`unknown check function "${spec.function}"`);
+  const options = fn.options.parse(spec.options ?? {}) as Record<string, unknown>;
+  if (Array.isArray(options.checks)) options.checks = (options.checks as CheckSpec[]).map(normalizeCheck);
+  if (options.check && typeof options.check === 'object') options.check = normalizeCheck(options.check as CheckSpec);
+  return { function: spec.function, options, normalized: true };
 }

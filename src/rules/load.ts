@@ -10,7 +10,7 @@ import { closest } from '../load/suggest.js';
 import { BUILTIN_RULES_DIR } from '../paths.js';
 import { FUNCTIONS } from './functions.js';
 import { readPack } from './pack.js';
-import { Rule, type CheckSpec, type LoadedRule } from './schema.js';
+import { RuleSchema, type CheckSpec, type LoadedRule } from './schema.js';
 import { z } from 'zod';
 
 /** Validate a check (and any nested checks) against the named functions' option schemas. */
@@ -57,6 +57,7 @@ export function parseRuleText(
   const parsed = parseYaml(displayName, text, 'a rule file');
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
+  const Rule = RuleSchema();
   const result = Rule.safeParse(value);
   if (!result.success) return { diagnostics: issuesToDiagnostics(source, Rule, value, result.error.issues) };
   const rule = result.data;

@@ -12,44 +12,51 @@ export interface CheckSpec {
   options?: Record<string, unknown> | undefined;
 }
 
-export const Check: z.ZodType<CheckSpec> = z.strictObject({
-  function: z.string().describe('one of the named check functions (`phi-audit rules --functions`)'),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
+// Built on first use: with the precompiled rule pack, a scan never validates a rule file.
+function buildRuleSchema() {
+  const Check: z.ZodType<CheckSpec> = z.strictObject({
+    function: z.string().describe('one of the named check functions (`phi-audit rules --functions`)'),
+    options: z.record(z.string(), z.unknown()).optional(),
+  });
 
-export const Citation = z.strictObject({
-  regulation: z.string().default('45 CFR').describe('the code the section belongs to'),
-  section: z.string().regex(/^\d+\.\d+(\([a-zA-Z0-9]+\))*$/, 'expected a section like 164.312(a)(2)(iv)'),
-  standard: z.string().describe('name of the standard or implementation specification'),
-  implementation: z.enum(['standard', 'required', 'addressable']).describe('a standard, or a required or addressable implementation specification'),
-});
+  const Citation = z.strictObject({
+    regulation: z.string().default('45 CFR').describe('the code the section belongs to'),
+    section: z.string().regex(/^\d+\.\d+(\([a-zA-Z0-9]+\))*$/, 'expected a section like 164.312(a)(2)(iv)'),
+    standard: z.string().describe('name of the standard or implementation specification'),
+    implementation: z.enum(['standard', 'required', 'addressable']).describe('a standard, or a required or addressable implementation specification'),
+  });
 
-export const Rule = z.strictObject({
-  id: z.string().regex(ID_PATTERN, 'rule ids are lowercase letters, digits, ".", "_" or "-"'),
-  title: z.string().min(1),
-  severity: z.enum(SEVERITIES),
-  cite: z.array(Citation).min(1),
-  rationale: z.string().min(1),
-  remediation: z.string().min(1),
-  applies_to: z.strictObject({
-    targets: z.array(z.enum(TARGET_TYPES)).min(1),
-    kinds: z.array(z.string()).optional().describe('store or log kinds; absent = all'),
-    exclude_kinds: z.array(z.string()).optional(),
-    phi: z
-      .enum(['required', 'any'])
-      .default('required')
-      .describe('required (default): only targets that hold, send or carry PHI; any: every target'),
-    when: Check.optional().describe('a check that must pass for the rule to apply'),
-  }),
-  check: Check,
-  message: z.union([z.string(), z.record(z.string(), z.string())]).describe('a sentence, or one per reason the check gives (key `default` for the rest)'),
-  escalate: z
-    .array(z.strictObject({ when: Check, severity: z.enum(SEVERITIES) }))
-    .optional()
-    .describe('raise the severity when a check passes on the target, first match wins'),
-});
+  const Rule = z.strictObject({
+    id: z.string().regex(ID_PATTERN, 'rule ids are lowercase letters, digits, ".", "_" or "-"'),
+    title: z.string().min(1),
+    severity: z.enum(SEVERITIES),
+    cite: z.array(Citation).min(1),
+    rationale: z.string().min(1),
+    remediation: z.string().min(1),
+    applies_to: z.strictObject({
+      targets: z.array(z.enum(TARGET_TYPES)).min(1),
+      kinds: z.array(z.string()).optional().describe('store or log kinds; absent = all'),
+      exclude_kinds: z.array(z.string()).optional(),
+      phi: z
+        .enum(['required', 'any'])
+        .default('required')
+        .describe('required (default): only targets that hold, send or carry PHI; any: every target'),
+      when: Check.optional().describe('a check that must pass for the rule to apply'),
+    }),
+    check: Check,
+    message: z.union([z.string(), z.record(z.string(), z.string())]).describe('a sentence, or one per reason the check gives (key `default` for the rest)'),
+    escalate: z
+      .array(z.strictObject({ when: Check, severity: z.enum(SEVERITIES) }))
+      .optional()
+      .describe('raise the severity when a check passes on the target, first match wins'),
+  });
+  return Rule;
+}
 
-export type RuleSpec = z.infer<typeof Rule>;
+let ruleSchema: ReturnType<typeof buildRuleSchema> | undefined;
+export const RuleSchema = (): ReturnType<typeof buildRuleSchema> => (ruleSchema ??= buildRuleSchema());
+
+export type RuleSpec = z.infer<ReturnType<typeof buildRuleSchema>>;
 
 export interface LoadedRule extends RuleSpec {
   /** Where the rule was read from, for messages and `phi-audit rules`. */

@@ -9,7 +9,7 @@
 // It reports figures and PASS/FAIL per target; it exits non-zero only when a child crashed (exit code not 0/1).
 //
 // Usage: node test/bench/bench.mjs [--quick] [--sizes 200,1000] [--runs N] [--seed N] [--check] [--help]
-// Env:   PHI_AUDIT_BIN=path/to/cli.js (default dist/cli/main.js), PHI_BENCH_TIMEOUT_MS (default 900000)
+// Env:   PHI_AUDIT_BIN=path/to/cli.js (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ function usage(err) {
   --sizes    node counts to generate and measure
   --runs     force N runs per size (default 5 for <=1,000 nodes, 3 for <=10,000, 2 above)
   --check    generate the maps and validate them (references, ids), no timing
-env: PHI_AUDIT_BIN (default dist/cli/main.js), PHI_BENCH_TIMEOUT_MS (default 900000)`;
+env: PHI_AUDIT_BIN (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)`;
   if (err) {
     console.error(`bench: ${err}\n${text}`);
     process.exit(2);
@@ -698,7 +698,7 @@ async function main() {
   }
 
   // 2. Measure.
-  const binRel = process.env.PHI_AUDIT_BIN || 'dist/cli/main.js';
+  const binRel = process.env.PHI_AUDIT_BIN || JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin['phi-audit'];
   const bin = path.resolve(ROOT, binRel);
   if (!existsSync(bin)) {
     console.error(`bench: ${bin} does not exist. Run \`npm run build\` first (or \`npm run bench\`), or set PHI_AUDIT_BIN.`);

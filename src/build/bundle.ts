@@ -1,0 +1,22 @@
+/**
+ * Build step: bundle the CLI into dist/bin/ so it starts by loading a few files instead of a few hundred modules
+ * (about 35 ms of a 300 ms scan). Each command and formatter stays in a chunk of its own, loaded when used, and the
+ * parsing worker is an entry of its own. The library (dist/index.js) stays unbundled.
+ */
+import { chmodSync } from 'node:fs';
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { 'phi-audit': 'dist/cli/main.js', 'pieces-worker': 'dist/load/pieces-worker.js' },
+  outdir: 'dist/bin',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Bundled CommonJS dependencies (yaml, commander, fast-glob) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __phiAuditRequire } from 'node:module'; const require = __phiAuditRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+chmodSync('dist/bin/phi-audit.js', 0o755);
