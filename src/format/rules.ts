@@ -16,7 +16,10 @@ export function rulesTable(rules: readonly LoadedRule[]): string {
 
 export function rulesList(rules: readonly LoadedRule[]): string {
   const width = Math.max(...rules.map((r) => r.id.length), 4);
-  const lines = rules.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.cite.map(citationText).join(', ').padEnd(26)}  ${one(r.title)}`);
+  // The first citation, and how many more `phi-audit rules ID` shows.
+  const cites = rules.map((r) => `${citationText(r.cite[0]!)}${r.cite.length > 1 ? ` +${r.cite.length - 1}` : ''}`);
+  const citeWidth = Math.max(...cites.map((c) => c.length), 4);
+  const lines = rules.map((r, i) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${cites[i]!.padEnd(citeWidth)}  ${one(r.title)}`);
   return `${lines.join('\n')}\n${rules.length} rules. \`phi-audit rules ID\` shows one in full.\n`;
 }
 

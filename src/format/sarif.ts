@@ -23,7 +23,6 @@ function formatSarifString(result: ScanResult, ctx: FormatContext): string {
           driver: {
             name: result.tool.name,
             version: result.tool.version,
-            informationUri: 'https://github.com/phi-audit/phi-audit',
             rules: rules.map((r) => ({
               id: r.id,
               name: r.id,

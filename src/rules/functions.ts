@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Propagation } from '../graph/propagate.js';
-import { parseHosting, type MapFlow, type MapNode, type PhiMap } from '../load/model.js';
+import { parseHosting, type MapFlow, type MapNode, type PhiMap, type VendorNode } from '../load/model.js';
 import type { CheckSpec, TargetType } from './schema.js';
 
 export type Target = { type: 'node'; node: MapNode } | { type: 'flow'; flow: MapFlow };
@@ -235,17 +235,24 @@ const baaClaimsNotRequired: CheckFunction<Record<string, never>> = {
   },
 };
 
+/** For a service, store or log hosted on VENDOR/SERVICE: the two names, and the vendor node when it is one. */
+function hostedOn(target: Target, ctx: CheckContext): { host: { vendor: string; service: string }; vendor?: VendorNode } | undefined {
+  if (target.type !== 'node' || target.node.type === 'vendor') return undefined;
+  const host = parseHosting(target.node.spec.hosting);
+  if (!host?.service) return undefined;
+  const node = ctx.map.nodes.get(host.vendor);
+  return { host: { vendor: host.vendor, service: host.service }, ...(node?.type === 'vendor' ? { vendor: node } : {}) };
+}
+
 const baaCoversHosting: CheckFunction<Record<string, never>> = {
   name: 'baa-covers-hosting',
   description: "fails when the node is hosted on VENDOR/SERVICE and the vendor's BAA lists `services` without SERVICE",
   targets: ['service', 'store', 'log'],
   options: z.strictObject({}),
   run(target, _o, ctx) {
-    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
-    const host = parseHosting(target.node.spec.hosting);
-    if (!host?.service) return notApplicable;
-    const vendor = ctx.map.nodes.get(host.vendor);
-    if (!vendor || vendor.type !== 'vendor') return notApplicable;
+    const hosted = hostedOn(target, ctx);
+    if (!hosted?.vendor) return notApplicable;
+    const { host, vendor } = hosted;
     const scope = vendor.spec.baa?.services;
     const args = { vendor: host.vendor, service: host.service };
     if (vendor.spec.baa?.status !== 'signed' || scope === undefined) return notApplicable;
@@ -328,11 +335,10 @@ const hostingEligible: CheckFunction<Record<string, never>> = {
   targets: ['service', 'store', 'log'],
   options: z.strictObject({}),
   run(target, _o, ctx) {
-    if (target.type !== 'node' || target.node.type === 'vendor') return notApplicable;
-    const host = parseHosting(target.node.spec.hosting);
-    if (!host?.service) return notApplicable;
-    const vendor = ctx.map.nodes.get(host.vendor);
-    const catalogId = vendor?.type === 'vendor' ? (vendor.spec.catalog ?? host.vendor) : host.vendor;
+    const hosted = hostedOn(target, ctx);
+    if (!hosted) return notApplicable;
+    const { host, vendor } = hosted;
+    const catalogId = vendor?.spec.catalog ?? host.vendor;
     const verdict = ctx.catalog().serviceEligibility(catalogId, host.service);
     if (!verdict) return notApplicable;
     const note = (verdict.note ?? '').replace(/[.\s]+$/, '');

@@ -7,7 +7,6 @@ export function mapJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(MapFile, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
   return {
     ...schema,
-    $id: `https://phi-audit.dev/schema/phi-map-v1.json`,
     title: `phi-audit PHI map, format v1 (phi-audit ${TOOL_VERSION})`,
     description: 'A declarative map of services, stores, logs, vendors and the flows between them. See the phi-audit README.',
   };
