@@ -130,7 +130,7 @@ export function parsePiece(job: PieceJob): PieceResult | null {
   return { part: (doc.toJS() as Record<string, unknown>)[job.key], keys, items };
 }
 
-function plan(text: string): PieceJob[] | undefined {
+function plan(text: string, pieceSize: number): PieceJob[] | undefined {
   const list = sections(text);
   if (!list || list.length === 0) return undefined;
   const jobs: PieceJob[] = [];
@@ -142,7 +142,7 @@ function plan(text: string): PieceJob[] | undefined {
     const headerLine = header.endsWith('\n') ? header : `${header}\n`;
     const job = (from: number, to: number): PieceJob => ({ key: sec.key, headerLine, body: text.slice(from, to), sectionStart: sec.start, from });
     // The whole section when small, else runs of its items under a copy of the header line.
-    if (sec.end - sec.start <= PIECE || sec.bodyStart >= sec.end) {
+    if (sec.end - sec.start <= pieceSize || sec.bodyStart >= sec.end) {
       jobs.push(job(sec.bodyStart, sec.end));
       continue;
     }
@@ -150,7 +150,7 @@ function plan(text: string): PieceJob[] | undefined {
     if (!starts || starts.length === 0) return undefined;
     let from = sec.bodyStart;
     for (let i = 1; i < starts.length; i++) {
-      if (starts[i]! - from >= PIECE) {
+      if (starts[i]! - from >= pieceSize) {
         jobs.push(job(from, starts[i]!));
         from = starts[i]!;
       }
@@ -161,9 +161,14 @@ function plan(text: string): PieceJob[] | undefined {
 }
 
 /** Parse a large map file in pieces; undefined when the file must be parsed whole. */
-export function parseChunked(displayPath: string, text: string): { source: SourceFile; value: Record<string, unknown> } | undefined {
-  if (text.length < CHUNKED_FROM || NEEDS_WHOLE.test(text) || text.includes('\t')) return undefined;
-  const jobs = plan(text);
+export function parseChunked(
+  displayPath: string,
+  text: string,
+  /** Tests make pieces of small files to compare them with a whole parse. */
+  sizes: { from: number; piece: number } = { from: CHUNKED_FROM, piece: PIECE },
+): { source: SourceFile; value: Record<string, unknown> } | undefined {
+  if (text.length < sizes.from || NEEDS_WHOLE.test(text) || text.includes('\t')) return undefined;
+  const jobs = plan(text, sizes.piece);
   if (!jobs) return undefined;
   const results = parsePieces(jobs);
   if (!results) return undefined;
