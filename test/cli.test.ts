@@ -106,6 +106,19 @@ describe('phi-audit scan on the bundled example', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).findings.length).toBeGreaterThan(0);
   });
 
+  it('never writes a report or the schema over a map file', () => {
+    const dir = tmp();
+    expect(cli(['init'], { cwd: dir }).status).toBe(0);
+    const map = path.join(dir, 'phi-map.yaml');
+    const before = readFileSync(map, 'utf8');
+    const scan = cli(['scan', '--format', 'json', '--output', 'phi-map.yaml'], { cwd: dir });
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toContain('--output would overwrite the map file phi-map.yaml');
+    const schema = cli(['schema', '--output', 'phi-map.yaml'], { cwd: dir });
+    expect(schema.status).toBe(2);
+    expect(readFileSync(map, 'utf8')).toBe(before);
+  });
+
   it('colours only when asked: FORCE_COLOR on, NO_COLOR off', () => {
     expect(cli(['scan', EXAMPLE, ...AS_OF], { env: { FORCE_COLOR: '1' } }).stdout).toMatch(ANSI);
     expect(cli(['scan', EXAMPLE, ...AS_OF], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(ANSI);

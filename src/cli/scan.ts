@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { InputError, noPosition } from '../load/diagnostics.js';
 import type { Format } from '../format/index.js';
 import { loadFormatter } from '../format/load.js';
@@ -48,6 +49,12 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<nu
     problems.push(e);
   }
   if (problems.length > 0 || !map || !rules) throw new InputError(problems.flatMap((p) => p.diagnostics));
+  // Never write a report over the map it describes.
+  if (flags.output !== undefined) {
+    const out = path.resolve(flags.output);
+    const clash = map.files.find((f) => path.resolve(f) === out);
+    if (clash) throw new InputError([noPosition(flags.output, `--output would overwrite the map file ${clash}: write the report somewhere else`)]);
+  }
   const result = scanMap(map, rules, { failOn: flags.failOn, ...(asOf ? { asOf } : {}) });
   timing('propagate and evaluate', t);
   t = performance.now();
