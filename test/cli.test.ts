@@ -94,6 +94,7 @@ describe('phi-audit scan on the bundled example', () => {
     expect(r.stdout).toMatch(/^# PHI gap report/);
     expect(r.stdout).toMatch(/^## 45 CFR 164\.312\(a\)\(2\)\(iv\): Encryption and decryption$/m);
     expect(r.stdout).toMatch(/^\| Severity \| Status \| Target \|/m);
+    expect(r.stdout).toMatch(/^\| 45 CFR 164\.310\(d\)\(1\) \| Device and media controls \| 1 \|/m);
   });
 
   it('--output writes the report to a file and says so on stderr', () => {

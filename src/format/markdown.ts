@@ -30,7 +30,16 @@ function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
   }
   const standards = new Map<string, string>();
   for (const r of ctx.rules) for (const c of r.cite) standards.set(`${c.regulation} ${c.section}`, c.standard);
-  for (const section of [...bySection.keys()].sort()) {
+  const sections = [...bySection.keys()].sort();
+  out.push('| Safeguard | Standard | ' + SEVERITIES.join(' | ') + ' |');
+  out.push('| --- | --- | ' + SEVERITIES.map(() => '---:').join(' | ') + ' |');
+  for (const section of sections) {
+    const list = bySection.get(section)!;
+    const counts = SEVERITIES.map((sev) => list.filter((f) => f.severity === sev).length || '');
+    out.push(`| ${section} | ${standards.get(section) ?? ''} | ${counts.join(' | ')} |`);
+  }
+  out.push('');
+  for (const section of sections) {
     const list = bySection.get(section)!;
     out.push(`## ${section}${standards.has(section) ? `: ${standards.get(section)}` : ''}`);
     out.push('');
