@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, STACK_TRACE } from './support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cli, CLI, ROOT, STACK_TRACE } from './support/cli.js';
 
 const AS_OF = ['--as-of', '2026-11-22'];
 const EXAMPLE = 'fixtures/example';
@@ -178,6 +179,15 @@ describe('exit codes and clean errors', () => {
       expect(r.stderr).not.toMatch(STACK_TRACE);
     }
     expect(cli(['scan', EXAMPLE, '--as-of', '2026-13-01']).stderr).toContain('"2026-13-01" is not a date');
+  });
+
+  it('stops quietly when the reader closes the pipe early (`| head`)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" scan ${EXAMPLE} --format json --as-of 2026-11-22 | head -c 20`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toHaveLength(20);
+    expect(r.stderr).toBe('');
   });
 
   it('0 for --help and --version', () => {

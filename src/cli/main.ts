@@ -62,6 +62,14 @@ export function buildProgram(): Command {
 // A CLI run validates each schema a few times: compiling zod's fast paths costs more than it saves.
 z.config({ jitless: true });
 
+// A reader that stops early (`phi-audit scan | head`) closes the pipe: stop writing, quietly, with the run's exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
