@@ -303,6 +303,9 @@ describe('phi-audit init', () => {
     expect(r.status).toBe(0);
     const file = path.join(dir, 'phi-map.yaml');
     expect(existsSync(file)).toBe(true);
+    // The schema the starter's yaml-language-server line names is written beside it.
+    expect(readFileSync(file, 'utf8')).toContain('# yaml-language-server: $schema=./phi-map.schema.json');
+    expect(JSON.parse(readFileSync(path.join(dir, 'phi-map.schema.json'), 'utf8')).properties.flows).toBeDefined();
     expect(cli(['validate'], { cwd: dir }).status).toBe(0);
     writeFileSync(file, 'version: 1\n# my own work\n');
     const again = cli(['init'], { cwd: dir });

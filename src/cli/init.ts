@@ -1,16 +1,30 @@
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { InputError, noPosition } from '../load/diagnostics.js';
+import { mapJsonSchema } from '../schema/json-schema.js';
 import { STARTER_MAP } from './starter.js';
 
-export async function initCommand(file: string): Promise<number> {
+/** Write `text` to `file` unless something is there already ('wx'): init never overwrites what a user wrote. */
+function create(file: string, text: string): boolean {
   try {
-    // 'wx' fails when the file exists: init never overwrites what a user wrote.
-    writeFileSync(file, STARTER_MAP, { flag: 'wx' });
+    writeFileSync(file, text, { flag: 'wx' });
+    return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new InputError([noPosition(file, 'already exists; phi-audit init never overwrites a file: name another path, e.g. `phi-audit init new-map.yaml`')]);
+    if (code === 'EEXIST') return false;
     throw new InputError([noPosition(file, `cannot write the file (${code ?? (err as Error).message})`)]);
   }
-  process.stdout.write(`wrote ${file}: edit it to describe your system, then run \`phi-audit scan\`\n`);
+}
+
+export async function initCommand(file: string): Promise<number> {
+  if (!create(file, STARTER_MAP)) {
+    throw new InputError([noPosition(file, 'already exists; phi-audit init never overwrites a file: name another path, e.g. `phi-audit init new-map.yaml`')]);
+  }
+  // The starter's `yaml-language-server` line points at this file, for completion in the editor.
+  const schema = path.join(path.dirname(file), 'phi-map.schema.json');
+  const wroteSchema = create(schema, `${JSON.stringify(mapJsonSchema(), null, 2)}\n`);
+  process.stdout.write(
+    `wrote ${file}${wroteSchema ? ` and ${schema} (for editor completion)` : ''}: edit the map to describe your system, then run \`phi-audit scan\`\n`,
+  );
   return 0;
 }
