@@ -2,7 +2,7 @@
 export const STARTER_MAP = `# PHI map for phi-audit (format v1): where protected health information goes in this system.
 # Describe every service, store, log and vendor that could see PHI, and the flows between them.
 # An undeclared flow carries everything its source holds: say what a flow strips, and how.
-# Editor completion: `phi-audit init` wrote phi-map.schema.json beside this file (`phi-audit schema` writes it anew).
+# Editor completion: \`phi-audit init\` wrote phi-map.schema.json beside this file (\`phi-audit schema\` writes it anew).
 # yaml-language-server: $schema=./phi-map.schema.json
 version: 1
 system: my-clinical-app
