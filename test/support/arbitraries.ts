@@ -495,8 +495,9 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
     apply: (doc: Record<string, unknown>) => {
       const node = pick(nodeSpecs(doc), n);
       if (!node) return;
-      const target = (doc[section] ??= {}) as Record<string, unknown>;
-      if (target === doc[node.section]) return; // same key twice needs a text edit (see duplicateKey)
+      const target = sectionOf(doc, section);
+      // Another mutation may have made the section a scalar; same key twice needs a text edit (see duplicateKey).
+      if (!target || target === doc[node.section]) return;
       target[node.id] = {};
     },
   })),
@@ -526,8 +527,8 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
     name: `bad id ${JSON.stringify(bad)}`,
     apply: (doc: Record<string, unknown>) => {
       const node = pick(nodeSpecs(doc), n);
-      const where = node ? (doc[node.section] as Record<string, unknown>) : ((doc.services ??= {}) as Record<string, unknown>);
-      where[bad] = node ? node.spec : {};
+      const where = node ? (doc[node.section] as Record<string, unknown>) : sectionOf(doc, 'services');
+      if (where) where[bad] = node ? node.spec : {};
     },
   })),
   // Version problems.
@@ -558,6 +559,12 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
 function flowList(doc: Record<string, unknown>): Record<string, unknown>[] {
   if (!Array.isArray(doc.flows)) doc.flows = [];
   return doc.flows as Record<string, unknown>[];
+}
+
+/** The section's mapping, made when absent; undefined when another mutation turned it into something else. */
+function sectionOf(doc: Record<string, unknown>, section: string): Record<string, unknown> | undefined {
+  const s = (doc[section] ??= {});
+  return s !== null && typeof s === 'object' && !Array.isArray(s) ? (s as Record<string, unknown>) : undefined;
 }
 
 function nodeSpecs(doc: Record<string, unknown>): { id: string; section: Section; spec: Record<string, unknown> }[] {
