@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateMapText } from '../src/load/load.js';
 import { mergeFiles } from '../src/load/merge.js';
-import { isBlocking, loadRules, scanMap, type LoadedRule, type PhiMap } from '../src/index.js';
+import { isBlocking, loadMap, loadRules, scanMap, type LoadedRule, type PhiMap } from '../src/index.js';
+import { ROOT } from './support/cli.js';
 
 function mapOf(text: string): PhiMap {
   const r = validateMapText('test.yaml', text);
@@ -73,5 +74,12 @@ describe('evaluate', () => {
     const rule = builtin.find((r) => r.id === 'encryption-at-rest')!;
     const clean = mapOf('version: 1\nservices:\n  api: { data: [deidentified] }\nstores:\n  db: { kind: database }\nflows:\n  - { from: api, to: db, tls: "1.3" }\n');
     expect(scanMap(clean, [rule]).findings).toEqual([]);
+  });
+
+  it('raises vendor retention to high for LLM APIs, by the vendor catalog', () => {
+    const map = loadMap(['fixtures/rules/vendor-retention/fail.yaml'], { cwd: ROOT });
+    const rule = builtin.find((r) => r.id === 'vendor-retention')!;
+    const bySeverity = Object.fromEntries(scanMap(map, [rule], { asOf: '2026-11-22' }).findings.map((f) => [f.target, f.severity]));
+    expect(bySeverity).toEqual({ openai: 'high', sentry: 'medium' });
   });
 });

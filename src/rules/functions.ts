@@ -381,6 +381,19 @@ const phiAbsent: CheckFunction<Record<string, never>> = {
   },
 };
 
+const catalogCategory: CheckFunction<{ categories: string[] }> = {
+  name: 'catalog-category',
+  description: "passes when the vendor's entry in the bundled vendor catalog has one of `categories` (llm-api, observability, error-tracking, ...)",
+  targets: ['vendor'],
+  options: z.strictObject({ categories: z.array(z.string()).min(1) }),
+  run(target, { categories }, ctx) {
+    if (target.type !== 'node' || target.node.type !== 'vendor') return notApplicable;
+    const entry = ctx.catalog().vendor(target.node.spec.catalog ?? target.node.id);
+    if (!entry) return fail('not-listed');
+    return categories.includes(entry.category) ? pass({ category: entry.category }) : fail('other', { category: entry.category });
+  },
+};
+
 const ALL: CheckFunction<any>[] = [
   fieldEquals,
   fieldIn,
@@ -400,12 +413,11 @@ const ALL: CheckFunction<any>[] = [
   hostingEligible,
   vendorOffersBaa,
   phiAbsent,
+  catalogCategory,
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, CheckFunction<any>> = new Map(ALL.map((f) => [f.name, f]));
 
-/** Functions whose work needs the bundled catalog (loaded only when a rule uses one). */
-export const CATALOG_FUNCTIONS = new Set(['hosting-eligible', 'vendor-offers-baa']);
 
 // Parsed options are cached per spec object: rules are validated once at load, then run many times.
 const parsedOptions = new WeakMap<CheckSpec, unknown>();
