@@ -82,6 +82,15 @@ describe('rule pack', () => {
   });
 });
 
+describe('precompiled rule pack', () => {
+  it('holds the same rules as the YAML it was built from', () => {
+    const fromYaml = loadRules([], { usePack: false });
+    const strip = (r: (typeof rules)[number]) => ({ id: r.id, title: r.title, severity: r.severity, cite: r.cite, message: r.message, remediation: r.remediation });
+    expect(rules.map(strip)).toEqual(fromYaml.map(strip));
+    expect(rules.map((r) => r.check.function)).toEqual(fromYaml.map((r) => r.check.function));
+  });
+});
+
 describe('README', () => {
   it('has the generated rules table, and it is current (regenerate: phi-audit rules --format markdown)', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
