@@ -9,7 +9,8 @@ export function rulesTable(rules: readonly LoadedRule[]): string {
   const lines = ['| Rule | Severity | Citation | Applies to | Title |', '| --- | --- | --- | --- | --- |'];
   for (const r of rules) {
     const kinds = r.applies_to.kinds ? ` (${r.applies_to.kinds.join(', ')})` : '';
-    lines.push(`| \`${r.id}\` | ${r.severity} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`);
+    const raised = r.escalate ? ` (can rise to ${[...new Set(r.escalate.map((e) => e.severity))].join(', ')})` : '';
+    lines.push(`| \`${r.id}\` | ${r.severity}${raised} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
