@@ -584,6 +584,18 @@ interface TextMutation {
   apply(text: string): string;
 }
 
+/** A text mutation that edits one line, chosen by a generated number, in place. */
+function lineEdit(name: string, edit: (lines: string[], i: number) => unknown): fc.Arbitrary<TextMutation> {
+  return fc.nat().map((n) => ({
+    name,
+    apply: (t: string) => {
+      const lines = t.split('\n');
+      edit(lines, n % lines.length);
+      return lines.join('\n');
+    },
+  }));
+}
+
 const INSERTS = ['\t', ':', ': ', '"', "'", '{', '}', '[', ']', '&a ', '*a', '*nope', '- ', '#', '\n', '\n---\n', '%YAML 1.2\n', '? ', '|', '>', '!!binary ', '!tag ', '@', '`', '\r', '\u0000', '\ufeff', '\u2028', '\\', ',', '<<: *a\n'];
 
 const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
@@ -620,33 +632,9 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
       return t.slice(0, i) + t.slice(i + len);
     },
   })),
-  fc.nat().map((n) => ({
-    name: 'duplicate a line (duplicate keys)',
-    apply: (t: string) => {
-      const lines = t.split('\n');
-      const i = n % lines.length;
-      lines.splice(i, 0, lines[i]!);
-      return lines.join('\n');
-    },
-  })),
-  fc.nat().map((n) => ({
-    name: 'indent a line with a tab',
-    apply: (t: string) => {
-      const lines = t.split('\n');
-      const i = n % lines.length;
-      lines[i] = `\t${lines[i]!.trimStart()}`;
-      return lines.join('\n');
-    },
-  })),
-  fc.nat().map((n) => ({
-    name: 'shift a line left',
-    apply: (t: string) => {
-      const lines = t.split('\n');
-      const i = n % lines.length;
-      lines[i] = lines[i]!.slice(1);
-      return lines.join('\n');
-    },
-  })),
+  lineEdit('duplicate a line (duplicate keys)', (lines, i) => lines.splice(i, 0, lines[i]!)),
+  lineEdit('indent a line with a tab', (lines, i) => (lines[i] = `\t${lines[i]!.trimStart()}`)),
+  lineEdit('shift a line left', (lines, i) => (lines[i] = lines[i]!.slice(1))),
   fc.constant({ name: 'CRLF line ends', apply: (t: string) => t.replace(/\n/g, '\r\n') }),
   fc.constant({ name: 'BOM', apply: (t: string) => `\ufeff${t}` }),
   fc.integer({ min: 1, max: 3000 }).map((d) => ({
