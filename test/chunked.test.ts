@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument, type Pair } from 'yaml';
-import { parseChunked } from '../src/load/chunked.js';
-import { anchorKey } from '../src/load/positions.js';
+import { parseChunked } from '../src/source/chunked.js';
+import { anchorKey } from '../src/source/positions.js';
 import { validMapArb } from './support/arbitraries.js';
 
 const NODE_SECTIONS = ['vendors', 'services', 'stores', 'logs'];

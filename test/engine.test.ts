@@ -1,7 +1,7 @@
 /** Engine behaviour the rule fixtures do not show on their own. */
 import { describe, expect, it } from 'vitest';
-import { validateMapText } from '../src/load/load.js';
-import { mergeFiles } from '../src/load/merge.js';
+import { validateMapText } from '../src/map/load.js';
+import { mergeFiles } from '../src/map/merge.js';
 import { isBlocking, loadMap, loadRules, scanMap, type LoadedRule, type PhiMap } from '../src/index.js';
 import { ROOT } from './support/cli.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseChunked, CHUNKED_FROM } from '../src/load/chunked.js';
+import { parseChunked, CHUNKED_FROM } from '../src/source/chunked.js';
 import { InputError, loadMap, loadRules, scanMap } from '../src/index.js';
 import { cli } from './support/cli.js';
 

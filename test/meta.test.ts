@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadCatalog } from '../src/catalog/catalog.js';
-import { rulesTable } from '../src/format/rules.js';
+import { loadCatalog } from '../src/enrich/catalog.js';
+import { rulesTable } from '../src/rules/describe.js';
 import { FUNCTIONS, loadRules } from '../src/index.js';
 import { ROOT } from './support/cli.js';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, noPosition } from '../load/diagnostics.js';
-import { mapJsonSchema } from '../schema/json-schema.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
+import { mapJsonSchema } from '../map/json-schema.js';
 import { STARTER_MAP } from './starter.js';
 
 /** Write `text` to `file` unless something is there already ('wx'): init never overwrites what a user wrote. */

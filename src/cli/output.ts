@@ -1,6 +1,6 @@
 /** Writing results: stdout or a file. Colour only for a terminal that wants it. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { InputError, noPosition } from '../load/diagnostics.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
 
 export function useColor(flag: boolean | undefined, toFile: boolean): boolean {
   if (flag === false || toFile) return false;

@@ -1,6 +1,6 @@
-import { InputError, noPosition } from '../load/diagnostics.js';
-import { closest } from '../load/suggest.js';
-import { functionsList, ruleDoc, rulesList, rulesTable } from '../format/rules.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
+import { closest } from '../source/suggest.js';
+import { functionsList, ruleDoc, rulesList, rulesTable } from '../rules/describe.js';
 import { loadRules } from '../rules/load.js';
 
 export async function rulesCommand(

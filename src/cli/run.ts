@@ -1,5 +1,5 @@
 /** Runs a command and turns its outcome into an exit code; the only place that knows about exit codes. */
-import { InputError } from '../load/diagnostics.js';
+import { InputError } from '../source/diagnostics.js';
 
 export async function run(command: () => Promise<number>): Promise<void> {
   try {

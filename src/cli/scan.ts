@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { InputError, noPosition } from '../load/diagnostics.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
 import type { Format } from '../format/index.js';
 import { loadFormatter } from '../format/load.js';
-import { loadMap } from '../load/load.js';
+import { loadMap } from '../map/load.js';
 import { loadRules } from '../rules/load.js';
-import { isCalendarDate } from '../schema/map.js';
+import { isCalendarDate } from '../map/schema.js';
 import type { Severity } from '../rules/schema.js';
-import { scanMap } from '../scan.js';
+import { scanMap } from '../audit.js';
 import { emit, useColor } from './output.js';
 
 export interface ScanFlags {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { InputError, noPosition } from '../load/diagnostics.js';
-import { mapJsonSchema } from '../schema/json-schema.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
+import { mapJsonSchema } from '../map/json-schema.js';
 import { emit } from './output.js';
 
 export async function schemaCommand(flags: { output?: string }): Promise<number> {

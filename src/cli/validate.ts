@@ -1,5 +1,5 @@
 import { propagate } from '../graph/propagate.js';
-import { loadMap } from '../load/load.js';
+import { loadMap } from '../map/load.js';
 
 export async function validateCommand(paths: string[]): Promise<number> {
   const map = loadMap(paths);

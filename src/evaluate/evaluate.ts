@@ -1,7 +1,7 @@
 /** Evaluate stage: every rule against every target it applies to. A check that throws becomes a finding. */
 import type { Propagation } from '../graph/propagate.js';
-import type { MapFlow, PhiMap } from '../load/model.js';
-import { position } from '../load/positions.js';
+import type { MapFlow, PhiMap } from '../map/model.js';
+import { position } from '../source/positions.js';
 import { runCheck, type CheckContext, type CheckResult, type Target } from '../rules/functions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
 import { compareFindings, type Finding } from './finding.js';

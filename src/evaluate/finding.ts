@@ -1,5 +1,5 @@
 /** Findings are data: wording beyond the rule's message, colour and layout belong to formatters. */
-import type { Position } from '../load/positions.js';
+import type { Position } from '../source/positions.js';
 import type { Severity } from '../rules/schema.js';
 
 export type FindingStatus = 'fail' | 'unknown';

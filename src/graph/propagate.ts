@@ -4,7 +4,7 @@
  * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.
  */
-import { parseHosting, type MapFlow, type PhiMap } from '../load/model.js';
+import { parseHosting, type MapFlow, type PhiMap } from '../map/model.js';
 
 export type EdgeKind = 'flow' | 'backup' | 'hosting' | 'subprocessor';
 

@@ -3,9 +3,9 @@
  * which are validated against the function's schema when rules load. No code ever comes from a rule file.
  */
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../enrich/catalog.js';
 import type { Propagation } from '../graph/propagate.js';
-import { parseHosting, type MapFlow, type MapNode, type PhiMap, type VendorNode } from '../load/model.js';
+import { parseHosting, type MapFlow, type MapNode, type PhiMap, type VendorNode } from '../map/model.js';
 import type { CheckSpec, TargetType } from './schema.js';
 
 export type Target = { type: 'node'; node: MapNode } | { type: 'flow'; flow: MapFlow };

@@ -1,12 +1,12 @@
 /** Load and validate rule files: built-in ones plus any `--rules DIR` a team adds. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, noPosition, sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
-import { displayPath } from '../load/discover.js';
-import { issuesToDiagnostics } from '../load/issues.js';
-import { parseYaml } from '../load/parse.js';
-import { locate, type SourceFile, type YamlPath } from '../load/positions.js';
-import { closest } from '../load/suggest.js';
+import { InputError, noPosition, sortDiagnostics, type Diagnostic } from '../source/diagnostics.js';
+import { displayPath } from '../map/discover.js';
+import { issuesToDiagnostics } from '../source/issues.js';
+import { parseYaml } from '../source/yaml.js';
+import { locate, type SourceFile, type YamlPath } from '../source/positions.js';
+import { closest } from '../source/suggest.js';
 import { BUILTIN_RULES_DIR } from '../paths.js';
 import { FUNCTIONS } from './functions.js';
 import { readPack } from './pack.js';

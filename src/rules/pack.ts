@@ -5,7 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CatalogData } from '../catalog/catalog.js';
+import { readCatalogFiles, type CatalogData } from '../enrich/catalog.js';
+import { normalizeCheck } from './functions.js';
+import { loadRules } from './load.js';
 import { BUILTIN_RULES_DIR, CATALOG_DIR, PACKAGE_ROOT } from '../paths.js';
 import type { LoadedRule } from './schema.js';
 
@@ -39,4 +41,15 @@ export function readPack(): RulePack | undefined {
     // No pack (a source checkout before its first build): the YAML is read instead.
   }
   return cached ?? undefined;
+}
+
+/** The pack `npm run build` writes: every built-in rule validated, with its checks' options defaulted, and the catalogs. */
+export function buildPack(): RulePack {
+  const rules = loadRules([], { usePack: false }).map((r) => ({
+    ...r,
+    check: normalizeCheck(r.check),
+    applies_to: { ...r.applies_to, ...(r.applies_to.when ? { when: normalizeCheck(r.applies_to.when) } : {}) },
+    ...(r.escalate ? { escalate: r.escalate.map((e) => ({ ...e, when: normalizeCheck(e.when) })) } : {}),
+  }));
+  return { rules, catalog: readCatalogFiles(CATALOG_DIR) };
 }

@@ -1,10 +1,10 @@
 /** The library's main entry: load → propagate → evaluate, returning findings as data. */
-import { catalogFrom, loadCatalog, type Catalog } from './catalog/catalog.js';
+import { catalogFrom, loadCatalog, type Catalog } from './enrich/catalog.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Summary } from './evaluate/finding.js';
 import { propagate } from './graph/propagate.js';
-import { loadMap } from './load/load.js';
-import type { PhiMap } from './load/model.js';
+import { loadMap } from './map/load.js';
+import type { PhiMap } from './map/model.js';
 import { CATALOG_DIR } from './paths.js';
 import { loadRules } from './rules/load.js';
 import { readPack } from './rules/pack.js';

@@ -1,7 +1,7 @@
 /** Merge validated map files into one map, then check every reference. */
-import type { Diagnostic } from './diagnostics.js';
-import { anchorOf, locate, type SourceFile, type SourceRef } from './positions.js';
-import { closest } from './suggest.js';
+import type { Diagnostic } from '../source/diagnostics.js';
+import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
+import { closest } from '../source/suggest.js';
 import {
   BUILTIN_CLASSES,
   parseHosting,
@@ -12,7 +12,7 @@ import {
   type MapNode,
   type PhiMap,
 } from './model.js';
-import { ID_PATTERN, NODE_SECTIONS, type MapFileSpec } from '../schema/map.js';
+import { ID_PATTERN, NODE_SECTIONS, type MapFileSpec } from './schema.js';
 
 export interface ValidFile {
   source: SourceFile;

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../load/diagnostics.js';
-import { issuesToDiagnostics } from '../load/issues.js';
-import { parseYaml } from '../load/parse.js';
-import { ID_PATTERN } from '../schema/map.js';
+import { InputError } from '../source/diagnostics.js';
+import { issuesToDiagnostics } from '../source/issues.js';
+import { parseYaml } from '../source/yaml.js';
+import { ID_PATTERN } from '../map/schema.js';
 
 // The schemas are built on first use: a scan reads the precompiled catalog and never needs them.
 function buildSchemas() {

@@ -1,14 +1,14 @@
 /** Load stage: discover → parse → validate each file → merge → check references. */
 import { readFileSync } from 'node:fs';
-import { atStart, InputError, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { atStart, InputError, sortDiagnostics, type Diagnostic } from '../source/diagnostics.js';
 import { discoverMapFiles, displayPath } from './discover.js';
-import { issuesToDiagnostics } from './issues.js';
+import { issuesToDiagnostics } from '../source/issues.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
-import { parseYaml } from './parse.js';
-import { parseChunked } from './chunked.js';
-import { locate } from './positions.js';
-import { MAP_VERSIONS, MapFile } from '../schema/map.js';
+import { parseYaml } from '../source/yaml.js';
+import { parseChunked } from '../source/chunked.js';
+import { locate } from '../source/positions.js';
+import { MAP_VERSIONS, MapFile } from './schema.js';
 
 export interface LoadOptions {
   cwd?: string;

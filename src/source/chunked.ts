@@ -10,7 +10,7 @@
  * and the file is parsed whole, which reports every problem with its exact position.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Pair } from 'yaml';
-import { duplicateKeys } from './parse.js';
+import { duplicateKeys } from './yaml.js';
 import { anchorKey, type SourceFile } from './positions.js';
 import { parsePieces } from './pieces-parallel.js';
 

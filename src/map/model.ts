@@ -1,6 +1,6 @@
 /** The merged, validated map the rest of the pipeline works on. */
-import type { Anchor } from './positions.js';
-import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from '../schema/map.js';
+import type { Anchor } from '../source/positions.js';
+import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
 export const SECTION_TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;

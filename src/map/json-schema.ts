@@ -1,7 +1,7 @@
 /** JSON Schema of the map, generated from the zod schema, for editors (yaml-language-server). */
 import { z } from 'zod';
 import { TOOL_VERSION } from '../version.js';
-import { MapFile } from './map.js';
+import { MapFile } from './schema.js';
 
 export function mapJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(MapFile, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;

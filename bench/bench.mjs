@@ -8,7 +8,7 @@
 // Wall time comes from process.hrtime.bigint() around the child; peak RSS from GNU time's %M.
 // It reports figures and PASS/FAIL per target; it exits non-zero only when a child crashed (exit code not 0/1).
 //
-// Usage: node test/bench/bench.mjs [--quick] [--sizes 200,1000] [--runs N] [--seed N] [--check] [--help]
+// Usage: node bench/bench.mjs [--quick] [--sizes 200,1000] [--runs N] [--seed N] [--check] [--help]
 // Env:   PHI_AUDIT_BIN=path/to/cli.js (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
+const ROOT = path.resolve(HERE, '..');
 const OUT_DIR = path.join(ROOT, '.bench');
 const DEFAULT_SIZES = [200, 1000, 10000, 50000];
 const CLI_DEPS = ['commander', 'zod', 'yaml', 'chalk', 'fast-glob', 'ignore'];
@@ -59,7 +59,7 @@ function parseArgs(argv) {
 }
 
 function usage(err) {
-  const text = `usage: node test/bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--runs N] [--seed N] [--check]
+  const text = `usage: node bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--runs N] [--seed N] [--check]
   --quick    one run per measurement
   --sizes    node counts to generate and measure
   --runs     force N runs per size (default 5 for <=1,000 nodes, 3 for <=10,000, 2 above)

@@ -1,0 +1,12 @@
+/** Build step: validate the built-in rules and catalogs and write dist/rulepack.json (see src/rules/pack.ts). Not shipped. */
+import { writeFileSync } from 'node:fs';
+import { buildPack, PACK_FILE } from '../dist/rules/pack.js';
+import { formatDiagnostic, InputError } from '../dist/source/diagnostics.js';
+
+try {
+  writeFileSync(PACK_FILE, JSON.stringify(buildPack()));
+} catch (err) {
+  if (!(err instanceof InputError)) throw err;
+  process.stderr.write(`${err.diagnostics.map(formatDiagnostic).join('\n')}\nthe built-in rule pack has errors; fix them and build again\n`);
+  process.exitCode = 2;
+}
