@@ -1,78 +1,133 @@
-/** The library's main entry: load → propagate → evaluate, returning findings as data. */
-import { catalogFrom, loadCatalog, type Catalog } from './enrich/catalog.js';
+/**
+ * The one pipeline: load → propagate → enrich → evaluate → triage → report. The CLI and the library both call
+ * `audit()`; every input problem of every kind (flags, map files, rule files) is collected and returned at once.
+ */
+import type { Catalog } from './enrich/catalog.js';
+import type { Enricher } from './enrich/enricher.js';
+import { createFactStore } from './enrich/facts.js';
 import { evaluate } from './evaluate/evaluate.js';
-import { SEVERITY_RANK, type Finding, type ScanResult, type Summary } from './evaluate/finding.js';
 import { propagate } from './graph/propagate.js';
 import { loadMap } from './map/load.js';
 import type { PhiMap } from './map/model.js';
-import { CATALOG_DIR } from './paths.js';
+import { isCalendarDate } from './map/schema.js';
+import { TOOL_NAME, toolVersion } from './package.js';
+import { buildReport } from './report/build.js';
+import type { Report } from './report/model.js';
 import { loadRules } from './rules/load.js';
-import { readPack } from './rules/pack.js';
-import { SEVERITIES, type LoadedRule, type Severity } from './rules/schema.js';
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { bundledCatalog } from './rules/pack.js';
+import type { LoadedRule, Severity } from './rules/schema.js';
+import { InputError, noPosition, type Diagnostic } from './source/diagnostics.js';
+import { triage } from './triage/triage.js';
 
-export interface ScanOptions {
-  /** YYYY-MM-DD; "today" for BAA expiry. Default: today (UTC). */
-  asOf?: string;
-  /** Extra rule folders (`--rules`). */
-  rules?: readonly string[];
-  failOn?: Severity | 'none';
+export type Stage = 'load map' | 'load rules' | 'propagate' | 'enrich' | 'evaluate' | 'triage' | 'report';
+
+export interface AuditOptions {
+  /** Map files, folders or globs; none = the working folder. */
+  paths?: readonly string[];
   cwd?: string;
-  /** Rules already loaded (skips loading). */
+  /** YYYY-MM-DD: "today" for BAA terms. Default: today (UTC). */
+  asOf?: string;
+  /** Lowest severity that blocks (default high). */
+  failOn?: Severity | 'none';
+  /** Folders of a team's own rules, beside the built-in ones. */
+  rules?: readonly string[];
+  /** Rules already loaded: used instead of loading the built-in and `rules` folders. */
   loadedRules?: readonly LoadedRule[];
+  /** The catalogs to judge hosting and vendors by. Default: the bundled ones. */
+  catalog?: Catalog;
+  /** Evidence sources beyond the map, run after propagation. */
+  enrichers?: readonly Enricher[];
+  /** False: load and propagate only, as `phi-audit validate` does (no rules, no findings). */
+  evaluate?: boolean;
+  /** Called as each stage ends, with its duration (PHI_AUDIT_TIMING). */
+  onStage?: (stage: Stage, ms: number) => void;
 }
+
+export type AuditResult = { ok: true; report: Report } | { ok: false; diagnostics: Diagnostic[] };
 
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export function isBlocking(f: Finding, failOn: Severity | 'none'): boolean {
-  return failOn !== 'none' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
-}
-
-export function scanMap(map: PhiMap, rules: readonly LoadedRule[], options: ScanOptions = {}): ScanResult {
-  const asOf = options.asOf ?? today();
-  const failOn = options.failOn ?? 'high';
-  const phi = propagate(map);
-  let catalog: Catalog | undefined;
-  const loadBundledCatalog = (): Catalog => {
-    const pack = readPack();
-    return pack ? catalogFrom(pack.catalog) : loadCatalog(CATALOG_DIR);
-  };
-  const findings = evaluate(map, phi, rules, { asOf, catalog: () => (catalog ??= loadBundledCatalog()) });
-
-  const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['by_severity'];
-  const by_status = { fail: 0, unknown: 0 };
-  let blocking = 0;
-  for (const f of findings) {
-    by_severity[f.severity]++;
-    by_status[f.status]++;
-    if (isBlocking(f, failOn)) blocking++;
+/** Runs `step`, adding its InputError's diagnostics to `problems` (anything else is our bug, and propagates). */
+function collect<T>(problems: Diagnostic[], step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    problems.push(...err.diagnostics);
+    return undefined;
   }
-  return {
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    as_of: asOf,
-    system: map.system,
-    files: [...map.files],
-    summary: {
-      nodes: map.nodes.size,
-      flows: map.flows.length,
-      phi_holders: phi.phiHolders.length,
-      phi_flows: map.flows.filter((f) => phi.carriesPhi(f.id)).length,
-      rules: rules.length,
-      findings: findings.length,
-      by_severity,
-      by_status,
-      fail_on: failOn,
-      blocking,
-    },
-    findings,
+}
+
+function timer(onStage: AuditOptions['onStage']): (stage: Stage) => void {
+  let since = performance.now();
+  return (stage) => {
+    const now = performance.now();
+    onStage?.(stage, now - since);
+    since = now;
   };
 }
 
-/** Load the map at `paths` and the rules, and scan. Throws InputError for anything the user must fix. */
-export function scan(paths: readonly string[], options: ScanOptions = {}): ScanResult {
-  const map = loadMap(paths, options.cwd !== undefined ? { cwd: options.cwd } : {});
-  const rules = options.loadedRules ?? loadRules(options.rules ?? [], options.cwd !== undefined ? { cwd: options.cwd } : {});
-  return scanMap(map, rules, options);
+/** Load the map at `paths` and audit it. */
+export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
+  const problems: Diagnostic[] = [];
+  const lap = timer(options.onStage);
+  if (options.asOf !== undefined && !isCalendarDate(options.asOf)) {
+    problems.push(noPosition('--as-of', `"${options.asOf}" is not a date: write YYYY-MM-DD, e.g. ${today()}`));
+  }
+  const cwd = options.cwd !== undefined ? { cwd: options.cwd } : {};
+  const map = collect(problems, () => loadMap(options.paths ?? [], cwd));
+  lap('load map');
+  const evaluating = options.evaluate !== false;
+  const rules = evaluating ? (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], cwd))) : [];
+  if (evaluating && !options.loadedRules) lap('load rules');
+  if (problems.length > 0 || !map || !rules) return { ok: false, diagnostics: problems };
+  return auditMap(map, { ...options, loadedRules: rules });
+}
+
+/** Audit a map already loaded (the library's entry for maps built in memory). */
+export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' | 'cwd'> = {}): Promise<AuditResult> {
+  const lap = timer(options.onStage);
+  const asOf = options.asOf ?? today();
+  if (!isCalendarDate(asOf)) return { ok: false, diagnostics: [noPosition('--as-of', `"${asOf}" is not a date: write YYYY-MM-DD, e.g. ${today()}`)] };
+  const failOn = options.failOn ?? 'high';
+  const evaluating = options.evaluate !== false;
+  const rules = evaluating ? (options.loadedRules ?? []) : [];
+
+  const phi = propagate(map);
+  lap('propagate');
+
+  const facts = createFactStore(map);
+  const problems: Diagnostic[] = [];
+  for (const enricher of evaluating ? (options.enrichers ?? []) : []) {
+    const result = await enricher.enrich({ map, phi }, facts);
+    problems.push(...(result.diagnostics ?? []));
+  }
+  if (problems.length > 0) return { ok: false, diagnostics: problems };
+  lap('enrich');
+
+  let evaluation: ReturnType<typeof evaluate> = { findings: [], outcomes: new Map() };
+  if (evaluating) {
+    // The catalogs are evidence the caller hands in; the bundled ones are read here, in plain sight, when not.
+    const catalog = options.catalog ?? bundledCatalog();
+    evaluation = evaluate({ map, phi, facts, catalog, rules, asOf });
+  }
+  lap('evaluate');
+
+  const findings = triage({ findings: evaluation.findings });
+  lap('triage');
+
+  const report = buildReport({
+    tool: { name: TOOL_NAME, version: toolVersion() },
+    asOf,
+    failOn,
+    map,
+    phi,
+    rules,
+    findings,
+    outcomes: evaluation.outcomes,
+  });
+  lap('report');
+  return { ok: true, report };
 }

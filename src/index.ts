@@ -1,16 +1,23 @@
-/** phi-audit as a library: load a PHI map, propagate PHI, evaluate rules, format findings. */
-export { scan, scanMap, isBlocking, today, type ScanOptions } from './audit.js';
-export { loadMap, validateMapText } from './map/load.js';
-export { discoverMapFiles } from './map/discover.js';
-export { InputError, formatDiagnostic, type Diagnostic } from './source/diagnostics.js';
-export type { PhiMap, MapNode, MapFlow, NodeType } from './map/model.js';
+/** phi-audit as a library: re-exports only; importing it does no I/O. */
+export { audit, auditMap, today, type AuditOptions, type AuditResult, type Stage } from './audit.js';
+export { FUNCTIONS, runCheck } from './checks/index.js';
+export type { CheckContext, CheckFunction, CheckResult, Target } from './checks/types.js';
+export { catalogFrom, loadCatalog, type Catalog } from './enrich/catalog.js';
+export type { Enricher, EnrichInput, EnrichResult } from './enrich/enricher.js';
+export { createFactStore, PROVENANCES, type Fact, type FactReader, type FactStore, type Observation, type Provenance } from './enrich/facts.js';
+export { ENRICHERS } from './enrich/registry.js';
+export { createEnricher as createStaticEnricher } from './enrich/static/index.js';
+export { FORMATS, formatToString, loadFormatter, type Format } from './format/registry.js';
 export { propagate, type Propagation } from './graph/propagate.js';
-export { loadRules, parseRuleText } from './rules/load.js';
-export { FUNCTIONS } from './rules/functions.js';
-export type { LoadedRule, RuleSpec, Severity } from './rules/schema.js';
-export { SEVERITIES } from './rules/schema.js';
-export type { Finding, ScanResult, Summary } from './evaluate/finding.js';
-export { FORMATTERS, FORMATS, formatToString, type Format, type Formatter } from './format/index.js';
+export { discoverMapFiles } from './map/discover.js';
 export { mapJsonSchema } from './map/json-schema.js';
+export { loadMap, validateMapText } from './map/load.js';
+export type { MapFlow, MapNode, NodeType, PhiMap } from './map/model.js';
 export { MapFile } from './map/schema.js';
-export { TOOL_VERSION } from './version.js';
+export { toolVersion } from './package.js';
+export type * from './report/model.js';
+export { isBlocking } from './report/model.js';
+export { loadRules, parseRuleText } from './rules/load.js';
+export { bundledCatalog } from './rules/pack.js';
+export { SEVERITIES, type LoadedRule, type RuleSpec, type Severity } from './rules/schema.js';
+export { formatDiagnostic, formatLocation, InputError, type Diagnostic } from './source/diagnostics.js';

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseChunked, CHUNKED_FROM } from '../src/source/chunked.js';
-import { InputError, loadMap, loadRules, scanMap } from '../src/index.js';
+import { InputError, loadMap } from '../src/index.js';
+import { reportOfMap } from './support/audit.js';
 import { cli } from './support/cli.js';
 
-const rules = loadRules();
 const AS_OF = '2026-11-22';
 
 /** A map of `n` services, stores and logs in mixed YAML styles, large enough to be read in pieces. */
@@ -61,10 +61,10 @@ describe('large maps read in pieces', () => {
     expect(pieces!.source.anchors!.size).toBe(3000 * 3 + 1 + 9000);
   });
 
-  it('give the same findings, paths and positions as parsing the file whole', () => {
+  it('give the same findings, paths and positions as parsing the file whole', async () => {
     const file = write(text);
-    const inPieces = scanMap(loadMap([file]), rules, { asOf: AS_OF });
-    const whole = scanMap(loadMap([file], { pieces: false }), rules, { asOf: AS_OF });
+    const inPieces = await reportOfMap(loadMap([file]), { asOf: AS_OF });
+    const whole = await reportOfMap(loadMap([file], { pieces: false }), { asOf: AS_OF });
     expect(inPieces.findings.length).toBeGreaterThan(1000);
     expect(inPieces).toEqual(whole);
   });
@@ -102,11 +102,11 @@ describe('large maps read in pieces', () => {
     }
   });
 
-  it('fall back to a whole parse for anchors and aliases, with the same result', () => {
+  it('fall back to a whole parse for anchors and aliases, with the same result', async () => {
     const withAlias = text.replace('  aws:\n', '  aws: &aws\n').replace(/\n$/, '\n') ;
     expect(parseChunked('x', withAlias)).toBeUndefined();
     const file = write(withAlias);
-    expect(scanMap(loadMap([file]), rules, { asOf: AS_OF }).summary.findings).toBeGreaterThan(0);
+    expect((await reportOfMap(loadMap([file]), { asOf: AS_OF })).summary.findings).toBeGreaterThan(0);
   });
 
   it('report a duplicate id split across two pieces', () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, noPosition } from '../source/diagnostics.js';
 import { mapJsonSchema } from '../map/json-schema.js';
+import { EXIT, type ExitCode } from './exit.js';
 import { STARTER_MAP } from './starter.js';
 
 /** Write `text` to `file` unless something is there already ('wx'): init never overwrites what a user wrote. */
@@ -16,7 +17,7 @@ function create(file: string, text: string): boolean {
   }
 }
 
-export async function initCommand(file: string): Promise<number> {
+export async function initCommand(file: string): Promise<ExitCode> {
   if (!create(file, STARTER_MAP)) {
     throw new InputError([noPosition(file, 'already exists; phi-audit init never overwrites a file: name another path, e.g. `phi-audit init new-map.yaml`')]);
   }
@@ -26,5 +27,5 @@ export async function initCommand(file: string): Promise<number> {
   process.stdout.write(
     `wrote ${file}${wroteSchema ? ` and ${schema} (for editor completion)` : ''}: edit the map to describe your system, then run \`phi-audit scan\`\n`,
   );
-  return 0;
+  return EXIT.clean;
 }

@@ -2,7 +2,9 @@
 /** The CLI: thin commands over the library. Each command's module loads only when that command runs. */
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { TOOL_VERSION } from '../version.js';
+import { toolVersion } from '../package.js';
+import { FORMATS } from '../format/registry.js';
+import { EXIT } from './exit.js';
 import { run } from './run.js';
 
 const SEVERITY_CHOICES = ['critical', 'high', 'medium', 'low', 'info', 'none'];
@@ -10,7 +12,7 @@ const SEVERITY_CHOICES = ['critical', 'high', 'medium', 'low', 'info', 'none'];
 export function buildProgram(): Command {
   const program = new Command('phi-audit')
     .description('Audit where protected health information goes: PHI map → propagation → HIPAA Security Rule checks.')
-    .version(TOOL_VERSION, '-v, --version')
+    .version(toolVersion(), '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`phi-audit: ${text.replace(/^error: /, '')}`) });
@@ -21,7 +23,7 @@ export function buildProgram(): Command {
     .command('scan')
     .description('check every node, flow and vendor PHI reaches; exit 1 when a finding is at or above --fail-on')
     .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITY_CHOICES).default('high'))
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
@@ -77,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are not errors; every usage error is exit 2, like a broken map.
-      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.clean : EXIT.input;
       return;
     }
     throw err;

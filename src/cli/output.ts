@@ -1,11 +1,12 @@
 /** Writing results: stdout or a file. Colour only for a terminal that wants it. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError, noPosition } from '../source/diagnostics.js';
+import type { CliEnv } from './env.js';
 
-export function useColor(flag: boolean | undefined, toFile: boolean): boolean {
+export function useColor(flag: boolean | undefined, toFile: boolean, env: CliEnv): boolean {
   if (flag === false || toFile) return false;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  if (env.noColor) return false;
+  if (env.forceColor) return true;
   return process.stdout.isTTY === true;
 }
 

@@ -1,15 +1,16 @@
 import { InputError, noPosition } from '../source/diagnostics.js';
 import { closest } from '../source/suggest.js';
 import { functionsList, ruleDoc, rulesList, rulesTable } from '../rules/describe.js';
+import { EXIT, type ExitCode } from './exit.js';
 import { loadRules } from '../rules/load.js';
 
 export async function rulesCommand(
   id: string | undefined,
   flags: { format: 'text' | 'json' | 'markdown'; rules: string[]; functions?: boolean },
-): Promise<number> {
+): Promise<ExitCode> {
   if (flags.functions) {
     process.stdout.write(functionsList());
-    return 0;
+    return EXIT.clean;
   }
   const rules = loadRules(flags.rules);
   const selected = id === undefined ? rules : rules.filter((r) => r.id === id);
@@ -20,5 +21,5 @@ export async function rulesCommand(
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(id === undefined ? selected : selected[0], null, 2)}\n`);
   else if (flags.format === 'markdown') process.stdout.write(rulesTable(selected));
   else process.stdout.write(id === undefined ? rulesList(selected) : ruleDoc(selected[0]!));
-  return 0;
+  return EXIT.clean;
 }

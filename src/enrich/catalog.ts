@@ -1,5 +1,5 @@
 /**
- * The bundled catalogs (rules/catalog/*.yaml): cloud services the big providers list as HIPAA-eligible, and
+ * An evidence source: the bundled catalogs (rules/catalog/*.yaml): cloud services the big providers list as HIPAA-eligible, and
  * well-known vendors' BAA availability. Each entry names its public source and the date it was checked.
  */
 import { readFileSync } from 'node:fs';
@@ -116,7 +116,7 @@ export function catalogFrom({ cloud, vendors }: CatalogData): Catalog {
   }
   const lookup = (list: Record<string, ServiceEntryData> | undefined, service: string) => {
     if (!list) return undefined;
-    if (list[service]) return list[service];
+    if (Object.hasOwn(list, service)) return list[service];
     return Object.values(list).find((e) => e.aliases?.includes(service));
   };
 
@@ -135,7 +135,7 @@ export function catalogFrom({ cloud, vendors }: CatalogData): Catalog {
       const p = providers.get(provider);
       if (!p) return undefined;
       for (const list of [p.eligible, p.not_eligible ?? {}]) {
-        if (list[service]) return service;
+        if (Object.hasOwn(list, service)) return service;
         const hit = Object.entries(list).find(([, e]) => e.aliases?.includes(service));
         if (hit) return hit[0];
       }

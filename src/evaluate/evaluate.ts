@@ -1,103 +1,112 @@
-/** Evaluate stage: every rule against every target it applies to. A check that throws becomes a finding. */
+/**
+ * Evaluate stage: every rule against every target it applies to. Checks read facts through their context; the
+ * evaluator records each fact read, so a finding carries its evidence without any check reporting it. A check that
+ * throws becomes an unknown finding for that rule and target, never a crash and never a pass.
+ */
+import { runCheck } from '../checks/index.js';
+import type { CatalogView, CheckContext, CheckResult, FlowTarget, GraphView, NodeTarget, Target } from '../checks/types.js';
+import type { Catalog } from '../enrich/catalog.js';
+import type { Fact, FactReader } from '../enrich/facts.js';
 import type { Propagation } from '../graph/propagate.js';
-import type { MapFlow, PhiMap } from '../map/model.js';
-import { position } from '../source/positions.js';
-import { runCheck, type CheckContext, type CheckResult, type Target } from '../rules/functions.js';
+import { kindOf, type PhiMap } from '../map/model.js';
+import { type Anchor, position } from '../source/positions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
-import { compareFindings, type Finding } from './finding.js';
+import { compareFindings, type Finding, type RuleOutcome } from './finding.js';
+import { compileRule, render, type CompiledRule, type TargetFacts } from './messages.js';
+
+export interface EvaluateInput {
+  readonly map: PhiMap;
+  readonly phi: Propagation;
+  readonly facts: FactReader;
+  readonly catalog: Catalog;
+  readonly rules: readonly LoadedRule[];
+  /** YYYY-MM-DD */
+  readonly asOf: string;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  /** Per rule id: how many targets passed, failed, were unknown or not applicable. */
+  outcomes: Map<string, RuleOutcome>;
+}
 
 /** A target with what every rule asks of it worked out once. */
 interface Candidate {
   readonly target: Target;
-  readonly id: string;
-  readonly type: TargetType;
-  readonly kind: string | undefined;
+  readonly at: Anchor;
   /** PHI touches it: held by a node, sent or held by a vendor, carried by a flow. */
   readonly phi: boolean;
   /** Filled in the first time a rule finds something here. */
   facts?: TargetFacts;
 }
 
-interface TargetFacts {
-  classes: string[];
-  classText: string;
-  path: string[];
-  pathText: string;
-  location: Finding['location'];
-  records: number | undefined;
-}
-
-/** A message template split once into literal text and placeholder names. */
-type Template = readonly (string | { key: string })[];
-
-interface CompiledRule {
-  rule: LoadedRule;
-  cite: string[];
-  remediation: string;
-  messages: Map<string, Template>;
-  fallback: Template;
-}
-
-export function citationText(c: LoadedRule['cite'][number]): string {
-  return `${c.regulation} ${c.section}`;
-}
-
-function compileTemplate(text: string): Template {
-  const parts: (string | { key: string })[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/\{([a-z_]+)\}/g)) {
-    if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push({ key: m[1]! });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
-}
-
-function compileRule(rule: LoadedRule): CompiledRule {
-  const messages = new Map<string, Template>();
-  let fallback: Template;
-  if (typeof rule.message === 'string') fallback = compileTemplate(rule.message);
-  else {
-    for (const [reason, text] of Object.entries(rule.message)) messages.set(reason, compileTemplate(text));
-    fallback = messages.get('default') ?? messages.get('fail') ?? compileTemplate(rule.title);
-  }
-  return { rule, cite: rule.cite.map(citationText), remediation: rule.remediation.trim(), messages, fallback };
-}
-
-function render(template: Template, c: Candidate, facts: TargetFacts, args: CheckResult['args']): string {
-  let out = '';
-  for (const part of template) {
-    if (typeof part === 'string') {
-      out += part;
-      continue;
-    }
-    const key = part.key;
-    let v: string | number | undefined = args?.[key];
-    if (v === undefined) {
-      if (key === 'target') v = c.id;
-      else if (key === 'type') v = c.type;
-      else if (key === 'classes') v = facts.classText;
-      else if (key === 'records') v = facts.records ?? 'an unknown number of';
-      else if (key === 'path') v = facts.pathText;
-    }
-    // An empty note is left out; any other missing value is said to be unknown rather than printed as {key}.
-    out += v === undefined || v === '' ? (key === 'note' ? '' : `(${key} unknown)`) : String(v);
-  }
-  return out;
-}
-
-function factsOf(c: Candidate, phi: Propagation): TargetFacts {
+function factsOf(c: Candidate, phi: Propagation, facts: FactReader): TargetFacts {
   const t = c.target;
-  const classes = t.type === 'flow' ? phi.phiCarried(c.id) : phi.phiAt(c.id);
-  const path = (t.type === 'flow' ? phi.flowPath(c.id) : phi.pathTo(c.id)) ?? (t.type === 'node' && phi.sendsPhi(c.id) ? [c.id] : []);
+  const classes = t.type === 'flow' ? phi.phiCarried(t.id) : phi.phiAt(t.id);
+  const phiPath = (t.type === 'flow' ? phi.flowPath(t.id) : phi.pathTo(t.id)) ?? (t.type !== 'flow' && phi.sendsPhi(t.id) ? [t.id] : []);
+  const records = t.type === 'flow' || t.type === 'vendor' ? undefined : facts.get(t.id, 'records').value;
   return {
     classes,
     classText: classes.join(', ') || 'none',
-    path,
-    pathText: path.join(' → '),
-    location: position(t.type === 'node' ? t.node.at : t.flow.at),
-    records: t.type === 'node' && t.node.type !== 'vendor' ? t.node.spec.records : undefined,
+    phiPath,
+    phiPathText: phiPath.join(' → '),
+    location: position(c.at),
+    records: typeof records === 'number' ? records : undefined,
+  };
+}
+
+/** The graph's structure as checks see it: ids, types and kinds, never the map's fields. */
+function graphView(map: PhiMap, nodes: ReadonlyMap<string, NodeTarget>, flows: readonly FlowTarget[]): GraphView {
+  let outgoing: Map<string, FlowTarget[]> | undefined;
+  return {
+    node: (id) => nodes.get(id),
+    outgoing(id) {
+      if (!outgoing) {
+        outgoing = new Map();
+        for (const f of flows) {
+          const list = outgoing.get(f.from);
+          if (list) list.push(f);
+          else outgoing.set(f.from, [f]);
+        }
+      }
+      return outgoing.get(id) ?? [];
+    },
+    environment: (id) => map.environments.get(id),
+  };
+}
+
+/** The catalog, with every lookup that answers recorded as a fact of provenance `catalog`. */
+function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogView {
+  return {
+    serviceEligibility(provider, service) {
+      const verdict = catalog.serviceEligibility(provider, service);
+      if (verdict) {
+        record({
+          subject: `${provider}/${service}`,
+          field: 'hipaa-eligible',
+          value: verdict.eligible,
+          declared: undefined,
+          provenance: 'catalog',
+          source: `${verdict.source} (checked ${verdict.checked})`,
+        });
+      }
+      return verdict;
+    },
+    canonicalService: (provider, service) => catalog.canonicalService(provider, service),
+    vendor(id) {
+      const entry = catalog.vendor(id);
+      if (entry) {
+        record({
+          subject: id,
+          field: 'vendor-catalog',
+          value: { baa: entry.baa, category: entry.category },
+          declared: undefined,
+          provenance: 'catalog',
+          source: `${entry.source} (checked ${entry.checked})`,
+        });
+      }
+      return entry;
+    },
   };
 }
 
@@ -108,92 +117,137 @@ function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
   return rule.severity;
 }
 
-export interface EvaluateOptions {
-  asOf: string;
-  catalog: CheckContext['catalog'];
-}
-
-export function evaluate(map: PhiMap, phi: Propagation, rules: readonly LoadedRule[], options: EvaluateOptions): Finding[] {
-  let outgoing: Map<string, MapFlow[]> | undefined;
-  const ctx: CheckContext = {
-    map,
-    phi,
-    asOf: options.asOf,
-    catalog: options.catalog,
-    outgoing: (id) => {
-      if (!outgoing) {
-        outgoing = new Map();
-        for (const f of map.flows) {
-          const list = outgoing.get(f.from);
-          if (list) list.push(f);
-          else outgoing.set(f.from, [f]);
-        }
-      }
-      return outgoing.get(id) ?? [];
-    },
-  };
+export function evaluate(input: EvaluateInput): Evaluation {
+  const { map, phi, facts, rules } = input;
 
   // Candidates by type, built once: every rule draws from these lists.
-  const byType = new Map<TargetType, Candidate[]>([['flow', []], ['vendor', []], ['service', []], ['store', []], ['log', []]]);
+  const byType = new Map<TargetType, Candidate[]>([
+    ['flow', []],
+    ['vendor', []],
+    ['service', []],
+    ['store', []],
+    ['log', []],
+  ]);
+  const nodes = new Map<string, NodeTarget>();
+  const flows: FlowTarget[] = [];
   for (const flow of map.flows) {
-    byType.get('flow')!.push({ target: { type: 'flow', flow }, id: flow.id, type: 'flow', kind: undefined, phi: phi.carriesPhi(flow.id) });
+    const target: FlowTarget = { type: 'flow', id: flow.id, from: flow.from, to: flow.to };
+    flows.push(target);
+    byType.get('flow')!.push({ target, at: flow.at, phi: phi.carriesPhi(flow.id) });
   }
   for (const node of map.nodes.values()) {
-    const kind = node.type === 'store' || node.type === 'log' ? node.spec.kind : undefined;
+    const target: NodeTarget = { type: node.type, id: node.id, kind: kindOf(node) };
+    nodes.set(node.id, target);
     const touches = phi.holdsPhi(node.id) || (node.type === 'vendor' && phi.sendsPhi(node.id));
-    byType.get(node.type)!.push({ target: { type: 'node', node }, id: node.id, type: node.type, kind, phi: touches });
+    byType.get(node.type)!.push({ target, at: node.at, phi: touches });
   }
 
+  // The facts one rule read on one target; reset before each, copied into a finding when there is one.
+  const reads: Fact[] = [];
+  const record = (fact: Fact) => {
+    reads.push(fact);
+  };
+  const ctx: CheckContext = {
+    asOf: input.asOf,
+    phi,
+    graph: graphView(map, nodes, flows),
+    catalog: catalogView(input.catalog, record),
+    fact(subject, field) {
+      const fact = facts.get(subject, field);
+      reads.push(fact);
+      return fact;
+    },
+    check: (spec, target) => runCheck(spec, target, ctx),
+  };
+
   const findings: Finding[] = [];
+  const outcomes = new Map<string, RuleOutcome>();
   for (const rule of rules) {
     const compiled = compileRule(rule);
+    const outcome: RuleOutcome = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
+    outcomes.set(rule.id, outcome);
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
     for (const [type, list] of byType) {
       if (!targets.includes(type)) continue;
       for (const c of list) {
-        if (phiMode === 'required' && !c.phi) continue;
-        if (kinds && (c.kind === undefined || !kinds.includes(c.kind))) continue;
-        if (exclude_kinds && c.kind !== undefined && exclude_kinds.includes(c.kind)) continue;
+        const kind = c.target.type === 'flow' ? undefined : c.target.kind;
+        if ((phiMode === 'required' && !c.phi) || (kinds && (kind === undefined || !kinds.includes(kind))) || (exclude_kinds && kind !== undefined && exclude_kinds.includes(kind))) {
+          outcome.not_applicable++;
+          continue;
+        }
+        reads.length = 0;
         let result: CheckResult;
         let severity: Severity;
         try {
-          if (when && runCheck(when, c.target, ctx).status !== 'pass') continue;
+          if (when && runCheck(when, c.target, ctx).status !== 'pass') {
+            outcome.not_applicable++;
+            continue;
+          }
           result = runCheck(rule.check, c.target, ctx);
-          if (result.status === 'pass' || result.status === 'not-applicable') continue;
+          if (result.status === 'pass' || result.status === 'not-applicable') {
+            if (result.status === 'pass') outcome.pass++;
+            else outcome.not_applicable++;
+            continue;
+          }
           severity = severityFor(rule, c.target, ctx);
         } catch (err) {
           // A broken check must not hide the others, and must not pass: it is an unknown for this rule and target.
           result = { status: 'unknown', reason: 'error', args: { error: (err as Error).message } };
           severity = rule.severity;
         }
-        findings.push(toFinding(compiled, c, result, severity, (c.facts ??= factsOf(c, phi))));
+        if (result.status === 'unknown') outcome.unknown++;
+        else outcome.fail++;
+        c.facts ??= factsOf(c, phi, facts);
+        findings.push(toFinding(compiled, c, result, severity, c.facts, evidenceOf(reads)));
       }
     }
   }
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), outcomes };
 }
 
-function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts): Finding {
+/** The facts read, each once, in the order first read. */
+function evidenceOf(list: readonly Fact[]): Fact[] {
+  const seen = new Set<string>();
+  const out: Fact[] = [];
+  for (const f of list) {
+    const key = `${f.subject}\u0000${f.field}\u0000${f.provenance}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts, evidence: Fact[]): Finding {
   const rule = compiled.rule;
+  const t = c.target;
   const message =
     result.reason === 'error'
-      ? `the check for rule ${rule.id} could not run on ${c.id} (${String(result.args?.error)}), so this safeguard is unverified`
-      : render((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback, c, facts, result.args);
+      ? `the check for rule ${rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
+      : render(
+          (result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback,
+          { id: t.id, type: t.type },
+          facts,
+          result.args,
+        );
   const finding: Finding = {
-    id: `${rule.id}@${c.id}`,
+    id: `${rule.id}@${t.id}`,
     rule: rule.id,
     title: rule.title,
     severity,
     status: result.status === 'unknown' ? 'unknown' : 'fail',
     cite: compiled.cite,
-    target: c.id,
-    target_type: c.type,
+    target: t.id,
+    target_type: t.type,
     message,
-    path: facts.path,
+    phiPath: facts.phiPath,
     location: facts.location,
     remediation: compiled.remediation,
     phi: facts.classes,
+    args: result.args ?? {},
+    evidence,
   };
+  if (result.reason !== undefined) finding.reason = result.reason;
   if (facts.records !== undefined) finding.records = facts.records;
   return finding;
 }

@@ -1,9 +1,9 @@
 /** Findings are data: wording beyond the rule's message, colour and layout belong to formatters. */
+import type { Fact } from '../enrich/facts.js';
 import type { Position } from '../source/positions.js';
-import type { Severity } from '../rules/schema.js';
+import { SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 
 export type FindingStatus = 'fail' | 'unknown';
-export type FindingTargetType = 'service' | 'store' | 'log' | 'vendor' | 'flow';
 
 export interface Finding {
   /** Stable: RULE@TARGET */
@@ -14,19 +14,30 @@ export interface Finding {
   status: FindingStatus;
   cite: string[];
   target: string;
-  target_type: FindingTargetType;
+  target_type: TargetType;
   message: string;
   /** Node ids from a PHI origin to the target (for flows: to the flow's target). Empty when no PHI reaches it. */
-  path: string[];
+  phiPath: string[];
   location: Position;
   remediation: string;
   /** PHI classes at the target (held, or carried by a flow). */
   phi: string[];
   /** `records` of the target when the map gives it. */
   records?: number;
+  /** The check's reason (which of the rule's messages), and the arguments the message was rendered from. */
+  reason?: string;
+  args: Record<string, string | number>;
+  /** Every fact the rule read on this target, each once. */
+  evidence: Fact[];
 }
 
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+/** How one rule fared across the targets of its types. */
+export interface RuleOutcome {
+  pass: number;
+  fail: number;
+  unknown: number;
+  not_applicable: number;
+}
 
 /** Deterministic order: most severe first, then by target, then rule. */
 export function compareFindings(a: Finding, b: Finding): number {
@@ -35,27 +46,4 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export interface Summary {
-  nodes: number;
-  flows: number;
-  phi_holders: number;
-  phi_flows: number;
-  rules: number;
-  findings: number;
-  by_severity: Record<Severity, number>;
-  by_status: Record<FindingStatus, number>;
-  fail_on: Severity | 'none';
-  /** Findings at or above fail_on: a CI job fails when this is above zero. */
-  blocking: number;
-}
-
-export interface ScanResult {
-  tool: { name: string; version: string };
-  as_of: string;
-  system?: string | undefined;
-  files: string[];
-  summary: Summary;
-  findings: Finding[];
 }

@@ -1,15 +1,14 @@
-import type { Finding } from '../evaluate/finding.js';
-import { compareFindings } from '../evaluate/finding.js';
+import type { ReportFinding } from '../report/model.js';
 
 export interface TargetGroup {
   target: string;
-  findings: Finding[];
+  findings: ReportFinding[];
 }
 
-/** Findings grouped by target, worst group first; the order inside each group is the findings' own. */
-export function groupByTarget(findings: readonly Finding[]): TargetGroup[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of [...findings].sort(compareFindings)) {
+/** Findings grouped by target, in the report's order (most severe first), so the worst group comes first. */
+export function groupByTarget(findings: readonly ReportFinding[]): TargetGroup[] {
+  const groups = new Map<string, ReportFinding[]>();
+  for (const f of findings) {
     const list = groups.get(f.target);
     if (list) list.push(f);
     else groups.set(f.target, [f]);

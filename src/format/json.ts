@@ -1,21 +1,39 @@
-import type { Finding, ScanResult } from '../evaluate/finding.js';
-import { citationText } from '../evaluate/evaluate.js';
-import type { Formatter } from './index.js';
+import type { Formatter, ReportFinding } from '../report/model.js';
+
+/** A finding as the JSON contract writes it (docs/map-format.md, "JSON findings"); the PHI path's key is `path`. */
+function contract(f: ReportFinding): Record<string, unknown> {
+  return {
+    id: f.id,
+    rule: f.rule,
+    title: f.title,
+    severity: f.severity,
+    status: f.status,
+    cite: f.cite,
+    target: f.target,
+    target_type: f.target_type,
+    message: f.message,
+    path: f.phiPath,
+    location: f.location,
+    phi: f.phi,
+    ...(f.records !== undefined ? { records: f.records } : {}),
+  };
+}
 
 /**
- * PHI-MAP.md "Findings, as machines read them". The report is pretty-printed, with one finding per line (easy to
- * grep and diff, and quick to write for 300,000 findings). Each rule's remediation is given once, under `rules`,
- * rather than repeated in every finding. Findings are written in batches, never as one huge string.
+ * The JSON findings contract. The report is pretty-printed, with one finding per line (easy to grep and diff, and
+ * quick to write for 300,000 findings). Each rule's remediation is given once, under `rules`, rather than repeated in
+ * every finding. Findings are written in batches, never as one huge string.
  */
-export const formatJson: Formatter = function* (result: ScanResult, ctx) {
-  const fired = new Set(result.findings.map((f) => f.rule));
+export const formatJson: Formatter = function* (report) {
+  const fired = new Set(report.findings.map((f) => f.rule));
   const rules = Object.fromEntries(
-    ctx.rules
+    report.rules
       .filter((r) => fired.has(r.id))
-      .map((r) => [r.id, { title: r.title, severity: r.severity, cite: r.cite.map(citationText), remediation: r.remediation.trim() }]),
+      .map((r) => [r.id, { title: r.title, severity: r.severity, cite: r.cite.map((c) => c.text), remediation: r.remediation }]),
   );
-  const { findings, ...head } = result;
+  const head = { tool: report.tool, as_of: report.as_of, system: report.system, files: report.files, summary: report.summary };
   const header = JSON.stringify({ ...head, rules, findings: [] }, null, 2);
+  const findings = report.findings;
   if (findings.length === 0) {
     yield `${header}\n`;
     return;
@@ -24,8 +42,7 @@ export const formatJson: Formatter = function* (result: ScanResult, ctx) {
   yield `${header.slice(0, header.length - '[]\n}'.length)}[\n`;
   let batch = '';
   for (let i = 0; i < findings.length; i++) {
-    const { remediation: _remediation, ...finding } = findings[i] as Finding;
-    batch += `    ${JSON.stringify(finding)}${i + 1 < findings.length ? ',' : ''}\n`;
+    batch += `    ${JSON.stringify(contract(findings[i]!))}${i + 1 < findings.length ? ',' : ''}\n`;
     if (batch.length > 1 << 16) {
       yield batch;
       batch = '';

@@ -1,13 +1,11 @@
 /** A gap report for compliance leads: findings by safeguard (citation), then by target, with PHI paths. */
-import type { Finding, ScanResult } from '../evaluate/finding.js';
-import { SEVERITIES } from '../rules/schema.js';
-import type { FormatContext, Formatter } from './index.js';
+import { formatLocation, SEVERITIES, type Formatter, type Report, type ReportFinding } from '../report/model.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export const formatMarkdown: Formatter = (result: ScanResult, ctx) => [formatMarkdownString(result, ctx)];
+export const formatMarkdown: Formatter = (report) => [formatMarkdownString(report)];
 
-function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
+function formatMarkdownString(result: Report): string {
   const s = result.summary;
   const out: string[] = [];
   out.push(`# PHI gap report${result.system ? `: ${result.system}` : ''}`);
@@ -21,7 +19,7 @@ function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
     out.push('No gaps found: every PHI path in the map has its safeguards.');
     return `${out.join('\n')}\n`;
   }
-  const bySection = new Map<string, Finding[]>();
+  const bySection = new Map<string, ReportFinding[]>();
   for (const f of result.findings) {
     const key = f.cite[0] ?? 'other';
     const list = bySection.get(key) ?? [];
@@ -29,7 +27,7 @@ function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
     bySection.set(key, list);
   }
   const standards = new Map<string, string>();
-  for (const r of ctx.rules) for (const c of r.cite) standards.set(`${c.regulation} ${c.section}`, c.standard);
+  for (const r of result.rules) for (const c of r.cite) standards.set(c.text, c.standard);
   const sections = [...bySection.keys()].sort();
   out.push('| Safeguard | Standard | ' + SEVERITIES.join(' | ') + ' |');
   out.push('| --- | --- | ' + SEVERITIES.map(() => '---:').join(' | ') + ' |');
@@ -47,7 +45,7 @@ function formatMarkdownString(result: ScanResult, ctx: FormatContext): string {
     out.push('| --- | --- | --- | --- | --- | --- |');
     for (const f of list) {
       out.push(
-        `| ${f.severity} | ${f.status} | \`${f.target}\` | ${cell(f.message)} | ${cell(f.path.join(' → '))} | ${f.location.file}:${f.location.line}:${f.location.column} |`,
+        `| ${f.severity} | ${f.status} | \`${f.target}\` | ${cell(f.message)} | ${cell(f.phiPath.join(' → '))} | ${formatLocation(f.location)} |`,
       );
     }
     out.push('');

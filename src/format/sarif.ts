@@ -1,18 +1,15 @@
 /** SARIF 2.1.0 for GitHub code scanning (upload with github/codeql-action/upload-sarif). */
-import type { ScanResult } from '../evaluate/finding.js';
-import { citationText } from '../evaluate/evaluate.js';
-import type { Severity } from '../rules/schema.js';
-import type { FormatContext, Formatter } from './index.js';
+import type { Formatter, Report, Severity } from '../report/model.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 // GitHub ranks code-scanning alerts by this number (critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low < 4.0).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
-export const formatSarif: Formatter = (result: ScanResult, ctx) => [formatSarifString(result, ctx)];
+export const formatSarif: Formatter = (report) => [formatSarifString(report)];
 
-function formatSarifString(result: ScanResult, ctx: FormatContext): string {
+function formatSarifString(result: Report): string {
   const used = new Set(result.findings.map((f) => f.rule));
-  const rules = ctx.rules.filter((r) => used.has(r.id));
+  const rules = result.rules.filter((r) => used.has(r.id));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -27,10 +24,10 @@ function formatSarifString(result: ScanResult, ctx: FormatContext): string {
               id: r.id,
               name: r.id,
               shortDescription: { text: r.title },
-              fullDescription: { text: r.rationale.trim() },
+              fullDescription: { text: r.rationale },
               help: {
-                text: `${r.remediation.trim()}\n\nCitations: ${r.cite.map(citationText).join(', ')}`,
-                markdown: `${r.remediation.trim()}\n\n**Citations:** ${r.cite.map((c) => `${citationText(c)} (${c.standard}, ${c.implementation})`).join('; ')}`,
+                text: `${r.remediation}\n\nCitations: ${r.cite.map((c) => c.text).join(', ')}`,
+                markdown: `${r.remediation}\n\n**Citations:** ${r.cite.map((c) => `${c.text} (${c.standard}, ${c.implementation})`).join('; ')}`,
               },
               defaultConfiguration: { level: LEVEL[r.severity] },
               properties: { tags: ['security', 'hipaa', 'phi'], 'security-severity': SECURITY_SEVERITY[r.severity] },
@@ -43,7 +40,7 @@ function formatSarifString(result: ScanResult, ctx: FormatContext): string {
           ruleIndex: ruleIndex.get(f.rule),
           level: LEVEL[f.severity],
           kind: f.status === 'unknown' ? 'review' : 'fail',
-          message: { text: `${f.message}${f.path.length > 1 ? ` PHI path: ${f.path.join(' → ')}.` : ''}` },
+          message: { text: `${f.message}${f.phiPath.length > 1 ? ` PHI path: ${f.phiPath.join(' → ')}.` : ''}` },
           locations: [
             {
               physicalLocation: {
@@ -54,7 +51,7 @@ function formatSarifString(result: ScanResult, ctx: FormatContext): string {
             },
           ],
           partialFingerprints: { 'phiAudit/v1': f.id },
-          properties: { severity: f.severity, status: f.status, cite: f.cite, path: f.path, 'security-severity': SECURITY_SEVERITY[f.severity] },
+          properties: { severity: f.severity, status: f.status, cite: f.cite, path: f.phiPath, 'security-severity': SECURITY_SEVERITY[f.severity] },
         })),
       },
     ],

@@ -1,9 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding, ScanResult } from '../evaluate/finding.js';
-import type { Severity } from '../rules/schema.js';
-import { SEVERITIES } from '../rules/schema.js';
+import { formatLocation, SEVERITIES, type FormatOptions, type Formatter, type Report, type Severity } from '../report/model.js';
 import { groupByTarget } from './group.js';
-import type { FormatContext, Formatter } from './index.js';
 
 const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
 
@@ -36,14 +33,10 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-function loc(f: Finding): string {
-  return `${f.location.file}:${f.location.line}:${f.location.column}`;
-}
+export const formatText: Formatter = (report, options) => [formatTextString(report, options)];
 
-export const formatText: Formatter = (result: ScanResult, ctx) => [formatTextString(result, ctx)];
-
-function formatTextString(result: ScanResult, ctx: FormatContext): string {
-  const c = new Chalk({ level: ctx.color ? 1 : 0 });
+function formatTextString(result: Report, options: FormatOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
   const s = result.summary;
   const system = result.system ? ` ${c.bold(result.system)}:` : '';
@@ -54,8 +47,8 @@ function formatTextString(result: ScanResult, ctx: FormatContext): string {
   out.push('');
   for (const group of groupByTarget(result.findings)) {
     const first = group.findings[0]!;
-    out.push(`${c.bold(group.target)} ${c.dim(`(${first.target_type})`)}  ${c.underline(loc(first))}`);
-    if (first.path.length > 0) out.push(`  ${c.dim('PHI path:')} ${first.path.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
+    out.push(`${c.bold(group.target)} ${c.dim(`(${first.target_type})`)}  ${c.underline(formatLocation(first.location))}`);
+    if (first.phiPath.length > 0) out.push(`  ${c.dim('PHI path:')} ${first.phiPath.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
     for (const f of group.findings) {
       const status = f.status === 'unknown' ? ` ${c.magenta('UNKNOWN')}` : '';
       out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${f.rule}  ${c.dim(f.cite.join(', '))}`);

@@ -4,7 +4,7 @@
  * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.
  */
-import { parseHosting, type MapFlow, type PhiMap } from '../map/model.js';
+import { backupOf, flowData, flowDeidentifies, hostingOf, ownData, subprocessorsOf, type MapFlow, type PhiMap } from '../map/model.js';
 
 export type EdgeKind = 'flow' | 'backup' | 'hosting' | 'subprocessor';
 
@@ -49,9 +49,9 @@ export function propagate(map: PhiMap): Propagation {
   const words = Math.max(1, Math.ceil(classIds.length / 32));
   const n = ids.length;
 
-  const maskOf = (classes: readonly string[] | undefined): Uint32Array => {
+  const maskOf = (classes: readonly string[]): Uint32Array => {
     const m = new Uint32Array(words);
-    for (const c of classes ?? []) {
+    for (const c of classes) {
       const i = classIndex.get(c);
       if (i !== undefined) m[i >>> 5]! |= 1 << (i & 31);
     }
@@ -88,9 +88,10 @@ export function propagate(map: PhiMap): Propagation {
     const from = index.get(flow.from);
     const to = index.get(flow.to);
     if (from === undefined || to === undefined) continue;
-    const edge: Edge = { from, to, kind: 'flow', flow, deidentify: flow.spec.deidentify !== undefined };
-    if (flow.spec.data !== undefined) {
-      const declared = maskOf(flow.spec.data);
+    const edge: Edge = { from, to, kind: 'flow', flow, deidentify: flowDeidentifies(flow) };
+    const data = flowData(flow);
+    if (data !== undefined) {
+      const declared = maskOf(data);
       edge.fixed = edge.deidentify ? deidentify(declared) : declared;
     }
     edges.push(edge);
@@ -98,16 +99,14 @@ export function propagate(map: PhiMap): Propagation {
   }
   for (const node of map.nodes.values()) {
     const from = index.get(node.id)!;
-    if (node.type === 'vendor') {
-      for (const sub of node.spec.subprocessors ?? []) {
-        const to = index.get(sub);
-        if (to !== undefined) edges.push({ from, to, kind: 'subprocessor', deidentify: false });
-      }
-      continue;
+    for (const sub of subprocessorsOf(node)) {
+      const to = index.get(sub);
+      if (to !== undefined) edges.push({ from, to, kind: 'subprocessor', deidentify: false });
     }
-    const backup = node.spec.backup !== undefined ? index.get(node.spec.backup) : undefined;
+    const backupId = backupOf(node);
+    const backup = backupId !== undefined ? index.get(backupId) : undefined;
     if (backup !== undefined) edges.push({ from, to: backup, kind: 'backup', deidentify: false });
-    const host = parseHosting(node.spec.hosting);
+    const host = hostingOf(node);
     const vendor = host ? index.get(host.vendor) : undefined;
     if (vendor !== undefined) edges.push({ from, to: vendor, kind: 'hosting', deidentify: false });
   }
@@ -118,7 +117,7 @@ export function propagate(map: PhiMap): Propagation {
     e.fixed ?? (e.deidentify ? deidentify(holds[e.from]!) : holds[e.from]!);
 
   // Fixed point.
-  const holds: Uint32Array[] = ids.map((id) => maskOf(map.nodes.get(id)!.spec.data));
+  const holds: Uint32Array[] = ids.map((id) => maskOf(ownData(map.nodes.get(id)!)));
   for (const e of edges) if (e.fixed) orInto(holds[e.to]!, e.fixed);
   const queued = new Uint8Array(n).fill(1);
   const queue: number[] = ids.map((_, i) => i);
@@ -144,7 +143,7 @@ export function propagate(map: PhiMap): Propagation {
   const seen = new Uint8Array(n);
   const bfs: number[] = [];
   ids.forEach((id, i) => {
-    if (hasPhi(maskOf(map.nodes.get(id)!.spec.data))) {
+    if (hasPhi(maskOf(ownData(map.nodes.get(id)!)))) {
       seen[i] = 1;
       bfs.push(i);
     }

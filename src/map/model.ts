@@ -63,3 +63,24 @@ export function parseHosting(hosting: string | undefined): { vendor: string; ser
   if (slash < 0) return { vendor: hosting };
   return { vendor: hosting.slice(0, slash), service: hosting.slice(slash + 1) };
 }
+
+// The structure the graph and the evaluator need, read from the map's format in this one place. Safeguard fields
+// are not here: checks read those as facts (src/enrich/facts.ts), which live evidence can verify or contradict.
+
+/** Data classes that originate or rest at the node. */
+export const ownData = (node: MapNode): readonly string[] => node.spec.data ?? [];
+/** The node's store or log kind, when it has one. */
+export const kindOf = (node: MapNode): string | undefined => (node.type === 'store' || node.type === 'log' ? node.spec.kind : undefined);
+export const backupOf = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.backup);
+export const hostingOf = (node: MapNode): { vendor: string; service?: string } | undefined =>
+  node.type === 'vendor' ? undefined : parseHosting(node.spec.hosting);
+/** The node's `hosting` as written (`aws/s3`, a vendor id, `self`). */
+export const hostingText = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.hosting);
+export const environmentOf = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.environment);
+export const subprocessorsOf = (node: MapNode): readonly string[] => (node.type === 'vendor' ? (node.spec.subprocessors ?? []) : []);
+export const recordsOf = (node: MapNode): number | undefined => (node.type === 'vendor' ? undefined : node.spec.records);
+
+/** What a flow declares it carries; undefined means everything its source holds. */
+export const flowData = (flow: MapFlow): readonly string[] | undefined => flow.spec.data;
+export const flowDeidentifies = (flow: MapFlow): boolean => flow.spec.deidentify !== undefined;
+export const flowCondition = (flow: MapFlow): 'normal' | 'error' | 'retry' | 'debug' => flow.spec.on ?? 'normal';

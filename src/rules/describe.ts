@@ -1,7 +1,6 @@
 /** Rule listings and rule docs: pure functions over loaded rules, shared by `phi-audit rules` and the README table. */
-import { citationText } from '../evaluate/evaluate.js';
-import { FUNCTIONS } from './functions.js';
-import type { CheckSpec, LoadedRule } from './schema.js';
+import { FUNCTIONS } from '../checks/index.js';
+import { citationText, type CheckSpec, type LoadedRule } from './schema.js';
 
 const one = (s: string) => s.replace(/\s+/g, ' ').trim();
 

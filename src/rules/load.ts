@@ -7,8 +7,8 @@ import { issuesToDiagnostics } from '../source/issues.js';
 import { parseYaml } from '../source/yaml.js';
 import { locate, type SourceFile, type YamlPath } from '../source/positions.js';
 import { closest } from '../source/suggest.js';
-import { BUILTIN_RULES_DIR } from '../paths.js';
-import { FUNCTIONS } from './functions.js';
+import { builtinRulesDir } from '../package.js';
+import { FUNCTIONS, nestedChecks } from '../checks/index.js';
 import { readPack } from './pack.js';
 import { RuleSchema, type CheckSpec, type LoadedRule } from './schema.js';
 import { z } from 'zod';
@@ -38,13 +38,9 @@ function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, tar
     out.push(...issuesToDiagnostics(source, fn.options as z.ZodType, spec.options ?? {}, result.error.issues, [...at, 'options']));
     return out;
   }
-  const opts = spec.options ?? {};
-  if (Array.isArray(opts.checks)) {
-    (opts.checks as CheckSpec[]).forEach((c, i) => out.push(...checkDiagnostics(source, c, [...at, 'options', 'checks', i], targets)));
-  }
-  if (opts.check && typeof opts.check === 'object') {
-    // A referenced node is a service, store or log.
-    out.push(...checkDiagnostics(source, opts.check as CheckSpec, [...at, 'options', 'check'], ['log', 'store']));
+  for (const { option, index, spec: inner, nested } of nestedChecks(fn, spec.options ?? {})) {
+    const where = index === undefined ? [...at, 'options', option] : [...at, 'options', option, index];
+    out.push(...checkDiagnostics(source, inner, where, nested.targets ?? targets));
   }
   return out;
 }
@@ -102,7 +98,7 @@ export function loadRules(
         seen.set(r.id, r.file);
       }
     } else {
-      for (const f of ruleFilesIn(BUILTIN_RULES_DIR)) sources.push({ file: f, builtin: true });
+      for (const f of ruleFilesIn(builtinRulesDir())) sources.push({ file: f, builtin: true });
     }
   }
   for (const dir of extraDirs) {

@@ -5,13 +5,13 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readCatalogFiles, type CatalogData } from '../enrich/catalog.js';
-import { normalizeCheck } from './functions.js';
+import { catalogFrom, loadCatalog, readCatalogFiles, type Catalog, type CatalogData } from '../enrich/catalog.js';
+import { normalizeCheck } from '../checks/index.js';
 import { loadRules } from './load.js';
-import { BUILTIN_RULES_DIR, CATALOG_DIR, PACKAGE_ROOT } from '../paths.js';
+import { builtinRulesDir, catalogDir, packageRoot } from '../package.js';
 import type { LoadedRule } from './schema.js';
 
-export const PACK_FILE = path.join(PACKAGE_ROOT, 'dist', 'rulepack.json');
+export const packFile = (): string => path.join(packageRoot(), 'dist', 'rulepack.json');
 
 export interface RulePack {
   rules: LoadedRule[];
@@ -20,7 +20,7 @@ export interface RulePack {
 
 function newestSource(): number {
   let newest = 0;
-  for (const dir of [BUILTIN_RULES_DIR, CATALOG_DIR]) {
+  for (const dir of [builtinRulesDir(), catalogDir()]) {
     newest = Math.max(newest, statSync(dir).mtimeMs);
     for (const f of readdirSync(dir)) {
       if (f.endsWith('.yaml') || f.endsWith('.yml')) newest = Math.max(newest, statSync(path.join(dir, f)).mtimeMs);
@@ -36,11 +36,17 @@ export function readPack(): RulePack | undefined {
   if (cached !== undefined) return cached ?? undefined;
   cached = null;
   try {
-    if (statSync(PACK_FILE).mtimeMs >= newestSource()) cached = JSON.parse(readFileSync(PACK_FILE, 'utf8')) as RulePack;
+    if (statSync(packFile()).mtimeMs >= newestSource()) cached = JSON.parse(readFileSync(packFile(), 'utf8')) as RulePack;
   } catch {
     // No pack (a source checkout before its first build): the YAML is read instead.
   }
   return cached ?? undefined;
+}
+
+/** The bundled catalogs: from the pack when it is current, else read from their YAML. */
+export function bundledCatalog(): Catalog {
+  const pack = readPack();
+  return pack ? catalogFrom(pack.catalog) : loadCatalog(catalogDir());
 }
 
 /** The pack `npm run build` writes: every built-in rule validated, with its checks' options defaulted, and the catalogs. */
@@ -51,5 +57,5 @@ export function buildPack(): RulePack {
     applies_to: { ...r.applies_to, ...(r.applies_to.when ? { when: normalizeCheck(r.applies_to.when) } : {}) },
     ...(r.escalate ? { escalate: r.escalate.map((e) => ({ ...e, when: normalizeCheck(e.when) })) } : {}),
   }));
-  return { rules, catalog: readCatalogFiles(CATALOG_DIR) };
+  return { rules, catalog: readCatalogFiles(catalogDir()) };
 }

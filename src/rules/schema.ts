@@ -4,6 +4,7 @@ import { ID_PATTERN } from '../map/schema.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 export const TARGET_TYPES = ['service', 'store', 'log', 'vendor', 'flow'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
@@ -57,6 +58,12 @@ let ruleSchema: ReturnType<typeof buildRuleSchema> | undefined;
 export const RuleSchema = (): ReturnType<typeof buildRuleSchema> => (ruleSchema ??= buildRuleSchema());
 
 export type RuleSpec = z.infer<ReturnType<typeof buildRuleSchema>>;
+export type Citation = RuleSpec['cite'][number];
+
+/** `45 CFR 164.312(a)(1)`: how a citation is written in findings. */
+export function citationText(c: Citation): string {
+  return `${c.regulation} ${c.section}`;
+}
 
 export interface LoadedRule extends RuleSpec {
   /** Where the rule was read from, for messages and `phi-audit rules`. */

@@ -17,8 +17,13 @@ export class InputError extends Error {
   }
 }
 
+/** The one place a position is written as `file:line:column` (just `file` when there is no line to point at). */
+export function formatLocation(p: { file: string; line: number; column: number }): string {
+  return p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  return d.line > 0 ? `${d.file}:${d.line}:${d.column}: ${d.message}` : `${d.file}: ${d.message}`;
+  return `${formatLocation(d)}: ${d.message}`;
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {

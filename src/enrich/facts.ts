@@ -1,0 +1,115 @@
+/**
+ * Facts with provenance (docs/map-format.md, "Evidence"). Every safeguard value a check reads is a fact about a
+ * subject (a node or flow id) and a field (`encryption.at_rest`, `baa.status`): the value judged, what the map
+ * declared, and where the value came from. The map is the first evidence source; enrichers (live cloud reads) add
+ * observations on top, which verify or contradict what the map says, or record that they could not be read.
+ */
+import type { MapFlow, MapNode, PhiMap } from '../map/model.js';
+import type { Anchor } from '../source/positions.js';
+
+export const PROVENANCES = ['declared', 'undeclared', 'verified', 'contradicted', 'unavailable', 'catalog'] as const;
+export type Provenance = (typeof PROVENANCES)[number];
+
+export interface Fact {
+  readonly subject: string;
+  readonly field: string;
+  /** The value rules judge: the observed one when a live check read it, else the declared one. */
+  readonly value: unknown;
+  /** What the map says; undefined when it is silent. */
+  readonly declared: unknown;
+  /** What a live check read, when one did. */
+  readonly observed?: unknown;
+  readonly provenance: Provenance;
+  /** Where the value came from, other than the map: an API call, a catalog's public source and date. */
+  readonly source?: string;
+  /** The subject's place in the map, for declared and undeclared facts. */
+  readonly at?: Anchor;
+  /** Why a live check could not read the value (provenance `unavailable`). */
+  readonly error?: string;
+}
+
+/** What an evidence source saw in a live system: a value, or the error that kept it from reading one. */
+export type Observation =
+  | { subject: string; field: string; observed: unknown; source: string }
+  | { subject: string; field: string; error: string; source: string };
+
+export interface FactReader {
+  get(subject: string, field: string): Fact;
+}
+
+export interface FactStore extends FactReader {
+  /** Record what a live source observed; the fact becomes verified, contradicted or unavailable. */
+  observe(observation: Observation): Fact;
+  /** Every fact an enricher touched, in the order observed. */
+  observed(): readonly Fact[];
+}
+
+const fieldPaths = new Map<string, readonly string[]>();
+
+/** `encryption.at_rest` of a declared record, or undefined. */
+export function fieldOf(record: unknown, field: string): unknown {
+  let parts = fieldPaths.get(field);
+  if (!parts) fieldPaths.set(field, (parts = field.split('.')));
+  let cur: unknown = record;
+  for (const part of parts) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/** The facts of a map: what it declares, plus whatever enrichers observe later. */
+export function createFactStore(map: PhiMap): FactStore {
+  let flows: Map<string, MapFlow> | undefined;
+  const subjectOf = (id: string): MapNode | MapFlow | undefined => {
+    const node = map.nodes.get(id);
+    if (node) return node;
+    flows ??= new Map(map.flows.map((f) => [f.id, f]));
+    return flows.get(id);
+  };
+  const declared = (subject: string, field: string): Fact => {
+    const s = subjectOf(subject);
+    const value = s ? fieldOf(s.spec, field) : undefined;
+    const at = s?.at;
+    return value === undefined
+      ? { subject, field, value, declared: value, provenance: 'undeclared', ...(at ? { at } : {}) }
+      : { subject, field, value, declared: value, provenance: 'declared', ...(at ? { at } : {}) };
+  };
+  // Observations by subject, then field. Empty until an enricher runs: the map alone never allocates here.
+  const live = new Map<string, Map<string, Fact>>();
+  const order: Fact[] = [];
+
+  return {
+    get(subject, field) {
+      return live.get(subject)?.get(field) ?? declared(subject, field);
+    },
+    observe(o) {
+      const base = declared(o.subject, o.field);
+      let fact: Fact;
+      if ('error' in o) {
+        // Could not be read: nothing is known, whatever the map says.
+        fact = { ...base, value: undefined, provenance: 'unavailable', source: o.source, error: o.error };
+      } else {
+        const agrees = base.declared === undefined || same(base.declared, o.observed);
+        fact = { ...base, value: o.observed, observed: o.observed, provenance: agrees ? 'verified' : 'contradicted', source: o.source };
+      }
+      let fields = live.get(o.subject);
+      if (!fields) live.set(o.subject, (fields = new Map()));
+      fields.set(o.field, fact);
+      order.push(fact);
+      return fact;
+    },
+    observed: () => order,
+  };
+}

@@ -1,0 +1,74 @@
+/** A rule's messages, compiled once: a template per reason, filled from the check's arguments and the target. */
+import type { Position } from '../source/positions.js';
+import { citationText, type LoadedRule } from '../rules/schema.js';
+
+/** What a finding says about its target, worked out once per target. */
+export interface TargetFacts {
+  classes: string[];
+  classText: string;
+  phiPath: string[];
+  phiPathText: string;
+  location: Position;
+  records: number | undefined;
+}
+
+/** A message template split once into literal text and placeholder names. */
+type Template = readonly (string | { key: string })[];
+
+export interface CompiledRule {
+  rule: LoadedRule;
+  cite: string[];
+  remediation: string;
+  messages: Map<string, Template>;
+  fallback: Template;
+}
+
+function compileTemplate(text: string): Template {
+  const parts: (string | { key: string })[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{([a-z_]+)\}/g)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push({ key: m[1]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+export function compileRule(rule: LoadedRule): CompiledRule {
+  const messages = new Map<string, Template>();
+  let fallback: Template;
+  if (typeof rule.message === 'string') fallback = compileTemplate(rule.message);
+  else {
+    for (const [reason, text] of Object.entries(rule.message)) messages.set(reason, compileTemplate(text));
+    fallback = messages.get('default') ?? messages.get('fail') ?? compileTemplate(rule.title);
+  }
+  return { rule, cite: rule.cite.map(citationText), remediation: rule.remediation.trim(), messages, fallback };
+}
+
+export function render(
+  template: Template,
+  target: { id: string; type: string },
+  facts: TargetFacts,
+  args: Record<string, string | number> | undefined,
+): string {
+  let out = '';
+  for (const part of template) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const key = part.key;
+    let v: string | number | undefined = args && Object.hasOwn(args, key) ? args[key] : undefined;
+    if (v === undefined) {
+      if (key === 'target') v = target.id;
+      else if (key === 'type') v = target.type;
+      else if (key === 'classes') v = facts.classText;
+      else if (key === 'records') v = facts.records ?? 'an unknown number of';
+      else if (key === 'path') v = facts.phiPathText;
+    }
+    // An empty note is left out; any other missing value is said to be unknown rather than printed as {key}.
+    out += v === undefined || v === '' ? (key === 'note' ? '' : `(${key} unknown)`) : String(v);
+  }
+  return out;
+}

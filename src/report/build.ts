@@ -1,0 +1,115 @@
+/** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
+import type { Finding, RuleOutcome } from '../evaluate/finding.js';
+import type { Fact } from '../enrich/facts.js';
+import type { Propagation } from '../graph/propagate.js';
+import { environmentOf, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
+import { citationText, SEVERITIES, SEVERITY_RANK, type LoadedRule, type Severity } from '../rules/schema.js';
+import { formatLocation } from '../source/diagnostics.js';
+import { position } from '../source/positions.js';
+import { isBlocking, type Evidence, type Report, type ReportFinding, type ReportGraph, type ReportRule, type Summary } from './model.js';
+
+export interface ReportInput {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly asOf: string;
+  readonly failOn: Severity | 'none';
+  readonly map: PhiMap;
+  readonly phi: Propagation;
+  readonly rules: readonly LoadedRule[];
+  readonly findings: readonly Finding[];
+  readonly outcomes: ReadonlyMap<string, RuleOutcome>;
+}
+
+export function ruleInfo(rule: LoadedRule): ReportRule {
+  const severities = [...new Set([rule.severity, ...(rule.escalate ?? []).map((e) => e.severity)])].sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a]);
+  return {
+    id: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    severities,
+    cite: rule.cite.map((c) => ({ text: citationText(c), regulation: c.regulation, section: c.section, standard: c.standard, implementation: c.implementation })),
+    rationale: rule.rationale.trim(),
+    remediation: rule.remediation.trim(),
+    file: rule.file,
+    builtin: rule.builtin,
+  };
+}
+
+function evidence(fact: Fact): Evidence {
+  const source = fact.source ?? (fact.at ? formatLocation(position(fact.at)) : undefined);
+  return {
+    subject: fact.subject,
+    field: fact.field,
+    provenance: fact.provenance,
+    ...(fact.value !== undefined ? { value: fact.value } : {}),
+    ...(fact.declared !== undefined ? { declared: fact.declared } : {}),
+    ...(fact.observed !== undefined ? { observed: fact.observed } : {}),
+    ...(source !== undefined ? { source } : {}),
+    ...(fact.error !== undefined ? { error: fact.error } : {}),
+  };
+}
+
+function graphOf(map: PhiMap, phi: Propagation): ReportGraph {
+  return {
+    nodes: [...map.nodes.values()].map((n) => {
+      const kind = kindOf(n);
+      const environment = environmentOf(n);
+      const hosting = hostingText(n);
+      return {
+        id: n.id,
+        type: n.type,
+        ...(kind !== undefined ? { kind } : {}),
+        ...(environment !== undefined ? { environment } : {}),
+        ...(hosting !== undefined ? { hosting } : {}),
+        phi: phi.phiAt(n.id),
+        location: position(n.at),
+      };
+    }),
+    flows: map.flows.map((f) => ({ id: f.id, from: f.from, to: f.to, on: flowCondition(f), phi: phi.phiCarried(f.id), location: position(f.at) })),
+  };
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { map, phi, failOn } = input;
+  const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['by_severity'];
+  const by_status = { fail: 0, unknown: 0 };
+  let blocking = 0;
+  for (const f of input.findings) {
+    by_severity[f.severity]++;
+    by_status[f.status]++;
+    if (isBlocking(f.severity, failOn)) blocking++;
+  }
+  let phiFlows = 0;
+  for (const f of map.flows) if (phi.carriesPhi(f.id)) phiFlows++;
+  const summary: Summary = {
+    nodes: map.nodes.size,
+    flows: map.flows.length,
+    phi_holders: phi.phiHolders.length,
+    phi_flows: phiFlows,
+    rules: input.rules.length,
+    findings: input.findings.length,
+    by_severity,
+    by_status,
+    fail_on: failOn,
+    blocking,
+  };
+  // Evidence is turned into its report form only when read: a 300,000-finding JSON report never asks for it.
+  const findings: ReportFinding[] = input.findings.map((f) => {
+    let shown: Evidence[] | undefined;
+    const { evidence: facts, ...rest } = f;
+    return Object.defineProperty(rest, 'evidence', { enumerable: true, get: () => (shown ??= facts.map(evidence)) }) as unknown as ReportFinding;
+  });
+  let graph: ReportGraph | undefined;
+  return {
+    tool: input.tool,
+    as_of: input.asOf,
+    system: map.system,
+    files: [...map.files],
+    rules: input.rules.map(ruleInfo),
+    get graph() {
+      return (graph ??= graphOf(map, phi));
+    },
+    findings,
+    outcomes: Object.fromEntries(input.outcomes),
+    summary,
+  };
+}
