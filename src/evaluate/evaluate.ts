@@ -117,8 +117,37 @@ function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
   return rule.severity;
 }
 
+/** The context checks run in, over a map's targets; `record` sees every fact a check reads. */
+export function checkContext(
+  input: Omit<EvaluateInput, 'rules'>,
+  record: (fact: Fact) => void = () => {},
+): { ctx: CheckContext; nodes: ReadonlyMap<string, NodeTarget>; flows: readonly FlowTarget[] } {
+  const { map, facts } = input;
+  const nodes = new Map<string, NodeTarget>();
+  for (const node of map.nodes.values()) nodes.set(node.id, { type: node.type, id: node.id, kind: kindOf(node) });
+  const flows: FlowTarget[] = map.flows.map((f) => ({ type: 'flow', id: f.id, from: f.from, to: f.to }));
+  const ctx: CheckContext = {
+    asOf: input.asOf,
+    phi: input.phi,
+    graph: graphView(map, nodes, flows),
+    catalog: catalogView(input.catalog, record),
+    fact(subject, field) {
+      const fact = facts.get(subject, field);
+      record(fact);
+      return fact;
+    },
+    check: (spec, target) => runCheck(spec, target, ctx),
+  };
+  return { ctx, nodes, flows };
+}
+
 export function evaluate(input: EvaluateInput): Evaluation {
   const { map, phi, facts, rules } = input;
+  // The facts one rule read on one target; reset before each, copied into a finding when there is one.
+  const reads: Fact[] = [];
+  const { ctx, nodes, flows } = checkContext(input, (fact) => {
+    reads.push(fact);
+  });
 
   // Candidates by type, built once: every rule draws from these lists.
   const byType = new Map<TargetType, Candidate[]>([
@@ -128,37 +157,13 @@ export function evaluate(input: EvaluateInput): Evaluation {
     ['store', []],
     ['log', []],
   ]);
-  const nodes = new Map<string, NodeTarget>();
-  const flows: FlowTarget[] = [];
-  for (const flow of map.flows) {
-    const target: FlowTarget = { type: 'flow', id: flow.id, from: flow.from, to: flow.to };
-    flows.push(target);
-    byType.get('flow')!.push({ target, at: flow.at, phi: phi.carriesPhi(flow.id) });
-  }
+  map.flows.forEach((flow, i) => {
+    byType.get('flow')!.push({ target: flows[i]!, at: flow.at, phi: phi.carriesPhi(flow.id) });
+  });
   for (const node of map.nodes.values()) {
-    const target: NodeTarget = { type: node.type, id: node.id, kind: kindOf(node) };
-    nodes.set(node.id, target);
     const touches = phi.holdsPhi(node.id) || (node.type === 'vendor' && phi.sendsPhi(node.id));
-    byType.get(node.type)!.push({ target, at: node.at, phi: touches });
+    byType.get(node.type)!.push({ target: nodes.get(node.id)!, at: node.at, phi: touches });
   }
-
-  // The facts one rule read on one target; reset before each, copied into a finding when there is one.
-  const reads: Fact[] = [];
-  const record = (fact: Fact) => {
-    reads.push(fact);
-  };
-  const ctx: CheckContext = {
-    asOf: input.asOf,
-    phi,
-    graph: graphView(map, nodes, flows),
-    catalog: catalogView(input.catalog, record),
-    fact(subject, field) {
-      const fact = facts.get(subject, field);
-      reads.push(fact);
-      return fact;
-    },
-    check: (spec, target) => runCheck(spec, target, ctx),
-  };
 
   const findings: Finding[] = [];
   const outcomes = new Map<string, RuleOutcome>();
