@@ -1,6 +1,7 @@
 /** Build step: validate the built-in rules and catalogs and write dist/rulepack.json (see src/rules/pack.ts). Not shipped. */
 import { writeFileSync } from 'node:fs';
-import { buildPack, packFile } from '../dist/rules/pack.js';
+import { buildPack } from '../dist/rules/build-pack.js';
+import { packFile } from '../dist/rules/pack.js';
 import { formatDiagnostic, InputError } from '../dist/source/diagnostics.js';
 
 try {

@@ -1,6 +1,6 @@
 /** Hosting checks: a service, store or log on PROVIDER/SERVICE, against the catalog and the provider's BAA. */
 import { z } from 'zod';
-import { parseHosting } from '../map/model.js';
+import { parseHosting } from '../map/hosting.js';
 import { defineCheck, fail, HOSTED_TARGETS, notApplicable, pass } from './define.js';
 import type { CheckContext, NodeTarget } from './types.js';
 import { catalogId } from './vendors.js';

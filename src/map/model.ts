@@ -1,5 +1,8 @@
 /** The merged, validated map the rest of the pipeline works on. */
 import type { Anchor } from '../source/positions.js';
+import { parseHosting } from './hosting.js';
+
+export { parseHosting };
 import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
@@ -56,13 +59,6 @@ export const BUILTIN_CLASSES: readonly DataClassInfo[] = [
   { id: 'deidentified', phi: false, description: 'de-identified under 164.514(b); not PHI' },
 ];
 
-/** `aws/s3` → { vendor: 'aws', service: 's3' }; `sentry` → { vendor: 'sentry' }; `self` → undefined. */
-export function parseHosting(hosting: string | undefined): { vendor: string; service?: string } | undefined {
-  if (hosting === undefined || hosting === 'self') return undefined;
-  const slash = hosting.indexOf('/');
-  if (slash < 0) return { vendor: hosting };
-  return { vendor: hosting.slice(0, slash), service: hosting.slice(slash + 1) };
-}
 
 // The structure the graph and the evaluator need, read from the map's format in this one place. Safeguard fields
 // are not here: checks read those as facts (src/enrich/facts.ts), which live evidence can verify or contradict.

@@ -5,9 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { catalogFrom, loadCatalog, readCatalogFiles, type Catalog, type CatalogData } from '../enrich/catalog.js';
-import { normalizeCheck } from '../checks/index.js';
-import { loadRules } from './load.js';
+import { catalogFrom, loadCatalog, type Catalog, type CatalogData } from '../enrich/catalog.js';
 import { builtinRulesDir, catalogDir, packageRoot } from '../package.js';
 import type { LoadedRule } from './schema.js';
 
@@ -47,15 +45,4 @@ export function readPack(): RulePack | undefined {
 export function bundledCatalog(): Catalog {
   const pack = readPack();
   return pack ? catalogFrom(pack.catalog) : loadCatalog(catalogDir());
-}
-
-/** The pack `npm run build` writes: every built-in rule validated, with its checks' options defaulted, and the catalogs. */
-export function buildPack(): RulePack {
-  const rules = loadRules([], { usePack: false }).map((r) => ({
-    ...r,
-    check: normalizeCheck(r.check),
-    applies_to: { ...r.applies_to, ...(r.applies_to.when ? { when: normalizeCheck(r.applies_to.when) } : {}) },
-    ...(r.escalate ? { escalate: r.escalate.map((e) => ({ ...e, when: normalizeCheck(e.when) })) } : {}),
-  }));
-  return { rules, catalog: readCatalogFiles(catalogDir()) };
 }
