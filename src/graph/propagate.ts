@@ -1,5 +1,5 @@
 /**
- * PHI propagation, fail-closed (PHI-MAP.md): a node holds its own data plus what every edge into it carries,
+ * PHI propagation, fail-closed (docs/map-format.md, "How PHI propagates"): a node holds its own data plus what every edge into it carries,
  * to a fixed point. Edges are flows, backups, hosting (node → vendor) and subprocessors (vendor → vendor).
  * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.

@@ -1,4 +1,4 @@
-/** Which files make up the map: PHI-MAP.md "Files". */
+/** Which files make up the map: docs/map-format.md, "Files and discovery". */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
