@@ -1,7 +1,7 @@
 /**
- * Property tests for phi-audit (PHI-MAP.md, format v1).
+ * Property tests for phi-audit (docs/map-format.md, format v1).
  *
- * a. The engine's propagation agrees with a naive reference written straight from PHI-MAP.md.
+ * a. The engine's propagation agrees with a naive reference written straight from docs/map-format.md.
  * b. Valid maps never make the engine throw; findings are well formed and their order is deterministic.
  * c. Broken maps never crash the loader: it succeeds, or reports diagnostics (an InputError), nothing else.
  * d. The real CLI, as a child process, exits 0, 1 or 2 on generated maps, never with a stack trace.
@@ -18,10 +18,10 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import {
   InputError,
   loadMap,
+  audit,
+  auditMap,
   loadRules,
   propagate,
-  scan,
-  scanMap,
   SEVERITIES,
   validateMapText,
   type Diagnostic,
@@ -80,7 +80,7 @@ function load(text: string): PhiMap {
 }
 
 // -----------------------------------------------------------------------------------------------------------------
-// The naive reference: PHI-MAP.md "What the engine makes of it", with plain sets and loops.
+// The naive reference: docs/map-format.md "How PHI propagates", with plain sets and loops.
 
 interface RefEdge {
   from: string;
@@ -103,7 +103,7 @@ interface Reference {
   carried(e: RefEdge): Set<string>;
 }
 
-/** `aws/s3` → aws, `sentry` → sentry, `self` → none (PHI-MAP.md "hosting"). */
+/** `aws/s3` → aws, `sentry` → sentry, `self` → none (docs/map-format.md "Services, stores and logs"). */
 function hostingVendor(hosting: string | undefined): string | undefined {
   if (hosting === undefined || hosting === 'self') return undefined;
   const slash = hosting.indexOf('/');
@@ -179,7 +179,7 @@ function reference(m: GenMap): Reference {
 }
 
 /**
- * When a flow with declared PHI `data` starts a PHI path at its source. PHI-MAP.md leaves this to the engine;
+ * When a flow with declared PHI `data` starts a PHI path at its source. The v1 contract leaves this to the engine;
  * src/graph/propagate.ts starts one only when the source holds no PHI at all (when it does hold some, the path
  * runs through the source's own path instead). The reference follows that reading; see the report for the
  * per-class alternative.
@@ -213,14 +213,14 @@ function checkAgainstReference(m: GenMap, map: PhiMap): void {
     expect(phi.holdsPhi(n.id), ctx).toBe(phiOf(held).length > 0);
 
     const d = ref.dist.get(n.id);
-    const p = phi.pathTo(n.id);
+    const p = phi.phiPathTo(n.id);
     if (!phi.holdsPhi(n.id)) {
       expect(p, `${ctx}: no PHI, no path`).toBeUndefined();
       expect(d, `${ctx}: reference distance`).toBeUndefined();
       continue;
     }
-    // PHI-MAP.md: every node and vendor that ends up holding PHI has a path from a PHI origin.
-    expect(p, `${ctx}: holds PHI ${JSON.stringify(phi.phiAt(n.id))} but pathTo is undefined`).toBeDefined();
+    // docs/map-format.md: every node and vendor that ends up holding PHI has a path from a PHI origin.
+    expect(p, `${ctx}: holds PHI ${JSON.stringify(phi.phiAt(n.id))} but phiPathTo is undefined`).toBeDefined();
     checkRealPath(ref, p!, n.id);
     // Where the origin rule gives the node a distance, the path is a shortest one. (When PHI only circles
     // through flows that declare it, the rule names no origin; see flowStartsPath.)
@@ -240,11 +240,11 @@ function checkAgainstReference(m: GenMap, map: PhiMap): void {
     expect(phi.carriesPhi(id), ctx).toBe(carriesPhi);
     const atSource = phiOf(ref.holds.get(f.from)!);
     expect(phi.dropped(id), ctx).toEqual(atSource.filter((c) => !carried.has(c)));
-    const fp = phi.flowPath(id);
+    const fp = phi.flowPhiPath(id);
     if (carriesPhi) {
       sends.add(f.from);
       expect(fp?.slice(-2), `${ctx}: flow path ends with the flow`).toEqual([f.from, f.to]);
-      expect(fp!.slice(0, -1), `${ctx}: flow path is the path to its source`).toEqual(phi.pathTo(f.from) ?? [f.from]);
+      expect(fp!.slice(0, -1), `${ctx}: flow path is the path to its source`).toEqual(phi.phiPathTo(f.from) ?? [f.from]);
     } else {
       expect(fp, `${ctx}: no PHI, no flow path`).toBeUndefined();
     }
@@ -309,16 +309,21 @@ describe('PHI propagation (regressions)', () => {
 });
 
 describe('scanning valid maps (property)', () => {
-  it('never throws; findings are well formed and in a deterministic order', () => {
+  it('never throws; findings are well formed and in a deterministic order', async () => {
     const severities = new Set<string>(SEVERITIES);
-    fc.assert(
-      fc.property(validMapArb, ({ model, text }) => {
+    const reportOf = async (run: Promise<Awaited<ReturnType<typeof audit>>>) => {
+      const result = await run;
+      if (!result.ok) throw new Error(`a valid map has input problems: ${JSON.stringify(result.diagnostics)}`);
+      return result.report;
+    };
+    await fc.assert(
+      fc.asyncProperty(validMapArb, async ({ model, text }) => {
         const file = writeMap(text);
         const map = loadMap([file], { cwd: tmp });
-        const first = scanMap(map, rules, { asOf: AS_OF });
-        const second = scanMap(loadMap([file], { cwd: tmp }), rules, { asOf: AS_OF });
+        const first = await reportOf(auditMap(map, { loadedRules: rules, asOf: AS_OF }));
+        const second = await reportOf(auditMap(loadMap([file], { cwd: tmp }), { loadedRules: rules, asOf: AS_OF }));
         expect(second).toEqual(first);
-        expect(scan([file], { cwd: tmp, asOf: AS_OF, loadedRules: rules })).toEqual(first);
+        expect(await reportOf(audit({ paths: [file], cwd: tmp, asOf: AS_OF, loadedRules: rules }))).toEqual(first);
 
         const nodes = new Map(model.nodes.map((n) => [n.id, n]));
         const flows = new Map(model.flows.map((f) => [flowId(f), f]));
@@ -332,16 +337,16 @@ describe('scanning valid maps (property)', () => {
           expect(f.location.file, ctx).toBe(file);
           expect(Number.isInteger(f.location.line) && f.location.line >= 1, ctx).toBe(true);
           expect(Number.isInteger(f.location.column) && f.location.column >= 1, ctx).toBe(true);
-          expect(Array.isArray(f.path), ctx).toBe(true);
+          expect(Array.isArray(f.phiPath), ctx).toBe(true);
           expect(Array.isArray(f.cite) && f.cite.length > 0, ctx).toBe(true);
           expect(f.message.trim().length, ctx).toBeGreaterThan(0);
           // A flow's custom id may equal a node id; target_type tells them apart.
           if (f.target_type === 'flow') expect(flows.has(f.target), ctx).toBe(true);
           else expect(TYPE[nodes.get(f.target)?.section ?? 'vendors'] === f.target_type && nodes.has(f.target), ctx).toBe(true);
-          for (const id of f.path) expect(nodes.has(id), ctx).toBe(true);
-          if (f.path.length > 0) {
+          for (const id of f.phiPath) expect(nodes.has(id), ctx).toBe(true);
+          if (f.phiPath.length > 0) {
             const end = f.target_type === 'flow' ? flows.get(f.target)!.to : f.target;
-            expect(f.path[f.path.length - 1], ctx).toBe(end);
+            expect(f.phiPath[f.phiPath.length - 1], ctx).toBe(end);
           }
         }
         const ids = first.findings.map((f) => f.id);
@@ -353,13 +358,13 @@ describe('scanning valid maps (property)', () => {
 });
 
 describe('loading broken maps (property)', () => {
-  it('validateMapText and loadMap succeed or report positioned diagnostics, never crash', () => {
+  it('validateMapText and loadMap succeed or report positioned diagnostics, never crash', async () => {
     // The YAML library reports some oddities through process.emitWarning (see the regressions block); keep them out
     // of the test output here, where only exceptions matter.
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());
-    fc.assert(
-      fc.property(brokenMapArb, ({ text }) => {
+    await fc.assert(
+      fc.asyncProperty(brokenMapArb, async ({ text }) => {
         let r: ReturnType<typeof validateMapText>;
         try {
           r = validateMapText('broken.yaml', text);
@@ -382,7 +387,7 @@ describe('loading broken maps (property)', () => {
         // A file that fails validation never loads.
         if (!r.file) expect(map).toBeUndefined();
         // Whatever loads, scans.
-        if (map) scanMap(map, rules, { asOf: AS_OF });
+        if (map) expect((await auditMap(map, { loadedRules: rules, asOf: AS_OF })).ok).toBe(true);
       }),
       { numRuns: 400 },
     );

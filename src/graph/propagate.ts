@@ -33,10 +33,10 @@ export interface Propagation {
   dropped(flowId: string): string[];
   /** True when the node is the source of at least one flow that carries PHI. */
   sendsPhi(nodeId: string): boolean;
-  /** One shortest path of node ids from a PHI origin to the node, or undefined when no PHI reaches it. */
-  pathTo(nodeId: string): string[] | undefined;
-  /** The PHI path of a flow: the path to its source, then its target. */
-  flowPath(flowId: string): string[] | undefined;
+  /** One shortest PHI path: node ids from a PHI origin to the node, or undefined when no PHI reaches it. */
+  phiPathTo(nodeId: string): string[] | undefined;
+  /** The PHI path of a flow: the PHI path to its source, then its target. */
+  flowPhiPath(flowId: string): string[] | undefined;
   /** Ids of every node that holds PHI, in map order. */
   readonly phiHolders: readonly string[];
 }
@@ -198,11 +198,11 @@ export function propagate(map: PhiMap): Propagation {
     if (!e) throw new Error(`unknown flow "${flowId}"`);
     return e;
   };
-  const pathFrom = (i: number): string[] | undefined => {
+  const phiPathFrom = (i: number): string[] | undefined => {
     if (!seen[i]) return undefined;
-    const path: string[] = [];
-    for (let cur = i; cur >= 0; cur = pred[cur]!) path.push(ids[cur]!);
-    return path.reverse();
+    const trail: string[] = [];
+    for (let cur = i; cur >= 0; cur = pred[cur]!) trail.push(ids[cur]!);
+    return trail.reverse();
   };
   const sends = new Uint8Array(n);
   for (const e of edges) if (e.kind === 'flow' && hasPhi(carried(e, holds))) sends[e.from] = 1;
@@ -221,11 +221,11 @@ export function propagate(map: PhiMap): Propagation {
       return source.filter((c) => !kept.has(c));
     },
     sendsPhi: (id) => sends[nodeIndex(id)] === 1,
-    pathTo: (id) => pathFrom(nodeIndex(id)),
-    flowPath: (flowId) => {
+    phiPathTo: (id) => phiPathFrom(nodeIndex(id)),
+    flowPhiPath: (flowId) => {
       const e = edgeOf(flowId);
       if (!hasPhi(carried(e, holds))) return undefined;
-      const head = pathFrom(e.from) ?? [ids[e.from]!];
+      const head = phiPathFrom(e.from) ?? [ids[e.from]!];
       return [...head, ids[e.to]!];
     },
     phiHolders: ids.filter((_, i) => hasPhi(holds[i]!)),
