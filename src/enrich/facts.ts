@@ -23,7 +23,7 @@ export interface Fact {
   /** Where the value came from, other than the map: an API call, a catalog's public source and date. */
   readonly source?: string;
   /** The subject's place in the map, for declared and undeclared facts. */
-  readonly at?: Anchor;
+  readonly at?: Anchor | undefined;
   /** Why a live check could not read the value (provenance `unavailable`). */
   readonly error?: string;
 }
@@ -71,20 +71,17 @@ function same(a: unknown, b: unknown): boolean {
 
 /** The facts of a map: what it declares, plus whatever enrichers observe later. */
 export function createFactStore(map: PhiMap): FactStore {
-  let flows: Map<string, MapFlow> | undefined;
-  const subjectOf = (id: string): MapNode | MapFlow | undefined => {
-    const node = map.nodes.get(id);
-    if (node) return node;
-    flows ??= new Map(map.flows.map((f) => [f.id, f]));
-    return flows.get(id);
-  };
+  // Nodes and flows by id, built on the first read. A flow's own id never names a node (the loader checks).
+  let subjects: Map<string, MapNode | MapFlow> | undefined;
   const declared = (subject: string, field: string): Fact => {
-    const s = subjectOf(subject);
+    if (!subjects) {
+      subjects = new Map<string, MapNode | MapFlow>(map.nodes);
+      for (const f of map.flows) subjects.set(f.id, f);
+    }
+    const s = subjects.get(subject);
     const value = s ? fieldOf(s.spec, field) : undefined;
-    const at = s?.at;
-    return value === undefined
-      ? { subject, field, value, declared: value, provenance: 'undeclared', ...(at ? { at } : {}) }
-      : { subject, field, value, declared: value, provenance: 'declared', ...(at ? { at } : {}) };
+    // One object literal of one shape: facts are read millions of times on a large map.
+    return { subject, field, value, declared: value, provenance: value === undefined ? 'undeclared' : 'declared', at: s?.at };
   };
   // Observations by subject, then field. Empty until an enricher runs: the map alone never allocates here.
   const live = new Map<string, Map<string, Fact>>();

@@ -11,7 +11,7 @@ import type { Propagation } from '../graph/propagate.js';
 import { kindOf, type PhiMap } from '../map/model.js';
 import { type Anchor, position } from '../source/positions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
-import { compareFindings, type Finding, type RuleOutcome } from './finding.js';
+import { compareFindings, Finding, type RuleOutcome } from './finding.js';
 import { compileRule, render, type CompiledRule, type TargetFacts } from './messages.js';
 
 export interface EvaluateInput {
@@ -235,24 +235,25 @@ function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, se
           facts,
           result.args,
         );
-  const finding: Finding = {
-    id: `${rule.id}@${t.id}`,
-    rule: rule.id,
-    title: rule.title,
-    severity,
-    status: result.status === 'unknown' ? 'unknown' : 'fail',
-    cite: compiled.cite,
-    target: t.id,
-    target_type: t.type,
-    message,
-    phiPath: facts.phiPath,
-    location: facts.location,
-    remediation: compiled.remediation,
-    phi: facts.classes,
-    args: result.args ?? {},
+  return new Finding(
+    {
+      id: `${rule.id}@${t.id}`,
+      rule: rule.id,
+      title: rule.title,
+      severity,
+      status: result.status === 'unknown' ? 'unknown' : 'fail',
+      cite: compiled.cite,
+      target: t.id,
+      target_type: t.type,
+      message,
+      phiPath: facts.phiPath,
+      location: facts.location,
+      remediation: compiled.remediation,
+      phi: facts.classes,
+      records: facts.records,
+      reason: result.reason,
+      args: result.args ?? {},
+    },
     evidence,
-  };
-  if (result.reason !== undefined) finding.reason = result.reason;
-  if (facts.records !== undefined) finding.records = facts.records;
-  return finding;
+  );
 }

@@ -1,11 +1,39 @@
 /** Findings are data: wording beyond the rule's message, colour and layout belong to formatters. */
-import type { Fact } from '../enrich/facts.js';
-import type { Position } from '../source/positions.js';
+import type { Fact, Provenance } from '../enrich/facts.js';
+import { formatLocation } from '../source/diagnostics.js';
+import { position, type Position } from '../source/positions.js';
 import { SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 
 export type FindingStatus = 'fail' | 'unknown';
 
-export interface Finding {
+/** A fact a finding rests on: `{ field, provenance, declared, observed, source }` plus the subject it is about. */
+export interface Evidence {
+  readonly subject: string;
+  readonly field: string;
+  readonly provenance: Provenance;
+  readonly value?: unknown;
+  readonly declared?: unknown;
+  readonly observed?: unknown;
+  /** The map location (`file:line:column`), the API call or the catalog source the value came from. */
+  readonly source?: string;
+  readonly error?: string;
+}
+
+export function toEvidence(fact: Fact): Evidence {
+  const source = fact.source ?? (fact.at ? formatLocation(position(fact.at)) : undefined);
+  return {
+    subject: fact.subject,
+    field: fact.field,
+    provenance: fact.provenance,
+    ...(fact.value !== undefined ? { value: fact.value } : {}),
+    ...(fact.declared !== undefined ? { declared: fact.declared } : {}),
+    ...(fact.observed !== undefined ? { observed: fact.observed } : {}),
+    ...(source !== undefined ? { source } : {}),
+    ...(fact.error !== undefined ? { error: fact.error } : {}),
+  };
+}
+
+export interface FindingFields {
   /** Stable: RULE@TARGET */
   id: string;
   rule: string;
@@ -23,12 +51,47 @@ export interface Finding {
   /** PHI classes at the target (held, or carried by a flow). */
   phi: string[];
   /** `records` of the target when the map gives it. */
-  records?: number;
-  /** The check's reason (which of the rule's messages), and the arguments the message was rendered from. */
-  reason?: string;
+  records?: number | undefined;
+  /** The check's reason (which of the rule's messages). */
+  reason?: string | undefined;
+  /** The arguments the message was rendered from. */
   args: Record<string, string | number>;
-  /** Every fact the rule read on this target, each once. */
-  evidence: Fact[];
+}
+
+/** A finding; its evidence (every fact the rule read on the target, each once) is put in report form when first read. */
+export class Finding implements FindingFields {
+  id!: string;
+  rule!: string;
+  title!: string;
+  severity!: Severity;
+  status!: FindingStatus;
+  cite!: string[];
+  target!: string;
+  target_type!: TargetType;
+  message!: string;
+  phiPath!: string[];
+  location!: Position;
+  remediation!: string;
+  phi!: string[];
+  records?: number | undefined;
+  reason?: string | undefined;
+  args!: Record<string, string | number>;
+  readonly #facts: readonly Fact[];
+  #evidence: Evidence[] | undefined;
+
+  constructor(fields: FindingFields, facts: readonly Fact[]) {
+    Object.assign(this, fields);
+    this.#facts = facts;
+  }
+
+  get evidence(): Evidence[] {
+    return (this.#evidence ??= this.#facts.map(toEvidence));
+  }
+
+  /** The facts as read, with their map anchors. */
+  facts(): readonly Fact[] {
+    return this.#facts;
+  }
 }
 
 /** How one rule fared across the targets of its types. */

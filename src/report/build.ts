@@ -1,12 +1,10 @@
 /** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
-import type { Fact } from '../enrich/facts.js';
 import type { Propagation } from '../graph/propagate.js';
 import { environmentOf, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
 import { citationText, SEVERITIES, SEVERITY_RANK, type LoadedRule, type Severity } from '../rules/schema.js';
-import { formatLocation } from '../source/diagnostics.js';
 import { position } from '../source/positions.js';
-import { isBlocking, type Evidence, type Report, type ReportFinding, type ReportGraph, type ReportRule, type Summary } from './model.js';
+import { isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
 
 export interface ReportInput {
   readonly tool: { readonly name: string; readonly version: string };
@@ -31,20 +29,6 @@ export function ruleInfo(rule: LoadedRule): ReportRule {
     remediation: rule.remediation.trim(),
     file: rule.file,
     builtin: rule.builtin,
-  };
-}
-
-function evidence(fact: Fact): Evidence {
-  const source = fact.source ?? (fact.at ? formatLocation(position(fact.at)) : undefined);
-  return {
-    subject: fact.subject,
-    field: fact.field,
-    provenance: fact.provenance,
-    ...(fact.value !== undefined ? { value: fact.value } : {}),
-    ...(fact.declared !== undefined ? { declared: fact.declared } : {}),
-    ...(fact.observed !== undefined ? { observed: fact.observed } : {}),
-    ...(source !== undefined ? { source } : {}),
-    ...(fact.error !== undefined ? { error: fact.error } : {}),
   };
 }
 
@@ -92,12 +76,6 @@ export function buildReport(input: ReportInput): Report {
     fail_on: failOn,
     blocking,
   };
-  // Evidence is turned into its report form only when read: a 300,000-finding JSON report never asks for it.
-  const findings: ReportFinding[] = input.findings.map((f) => {
-    let shown: Evidence[] | undefined;
-    const { evidence: facts, ...rest } = f;
-    return Object.defineProperty(rest, 'evidence', { enumerable: true, get: () => (shown ??= facts.map(evidence)) }) as unknown as ReportFinding;
-  });
   let graph: ReportGraph | undefined;
   return {
     tool: input.tool,
@@ -108,7 +86,7 @@ export function buildReport(input: ReportInput): Report {
     get graph() {
       return (graph ??= graphOf(map, phi));
     },
-    findings,
+    findings: input.findings,
     outcomes: Object.fromEntries(input.outcomes),
     summary,
   };

@@ -3,14 +3,14 @@
  * metadata once per rule, a graph view for diagrams and code flows, findings with their reasons, arguments and
  * evidence, outcome counts per rule including passes, and the summary.
  */
-import type { FindingStatus, RuleOutcome } from '../evaluate/finding.js';
+import type { Evidence, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
 import type { Provenance } from '../enrich/facts.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { formatLocation } from '../source/diagnostics.js';
 import type { Position } from '../source/positions.js';
 
 export { formatLocation, SEVERITIES, SEVERITY_RANK };
-export type { FindingStatus, Position, Provenance, RuleOutcome, Severity, TargetType };
+export type { Evidence, FindingStatus, Position, Provenance, RuleOutcome, Severity, TargetType };
 
 export interface ReportCitation {
   /** `45 CFR 164.312(a)(1)` */
@@ -36,19 +36,6 @@ export interface ReportRule {
   readonly builtin: boolean;
 }
 
-/** A fact a finding rests on: `{ field, provenance, declared, observed, source }` plus the subject it is about. */
-export interface Evidence {
-  readonly subject: string;
-  readonly field: string;
-  readonly provenance: Provenance;
-  readonly value?: unknown;
-  readonly declared?: unknown;
-  readonly observed?: unknown;
-  /** The map location (`file:line:column`), the API call or the catalog source the value came from. */
-  readonly source?: string;
-  readonly error?: string;
-}
-
 export interface ReportFinding {
   /** Stable: RULE@TARGET */
   readonly id: string;
@@ -66,8 +53,8 @@ export interface ReportFinding {
   readonly location: Position;
   readonly remediation: string;
   readonly phi: readonly string[];
-  readonly records?: number;
-  readonly reason?: string;
+  readonly records?: number | undefined;
+  readonly reason?: string | undefined;
   readonly args: Readonly<Record<string, string | number>>;
   readonly evidence: readonly Evidence[];
 }
