@@ -8,6 +8,7 @@ import { cli, CLI, ROOT, STACK_TRACE } from './support/cli.js';
 
 const AS_OF = ['--as-of', '2026-11-22'];
 const EXAMPLE = 'fixtures/example';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what this test looks for
 const ANSI = /\u001b\[/;
 
 function tmp(): string {

@@ -1,7 +1,7 @@
 /** The JSON Schema an editor uses agrees with the loader: it accepts real maps and rejects what the loader rejects. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mapJsonSchema } from '../src/index.js';
