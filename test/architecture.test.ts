@@ -53,6 +53,12 @@ describe('src/ architecture', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('keeps source/ (YAML, positions, diagnostics) the foundation: it imports no other stage', () => {
+    for (const f of files.filter((x) => x.startsWith('source/'))) {
+      for (const d of graph.get(f)!) expect(d.startsWith('source/'), `${f} imports ${d}`).toBe(true);
+    }
+  });
+
   it('lets formatters import only the report model (and each other’s helpers)', () => {
     for (const f of files.filter((x) => x.startsWith('format/') && x !== 'format/registry.ts')) {
       for (const d of graph.get(f)!) expect(d === 'report/model.ts' || d.startsWith('format/'), `${f} imports ${d}`).toBe(true);

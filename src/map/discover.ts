@@ -74,8 +74,4 @@ export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd())
   return [...files].sort();
 }
 
-/** How a file is named in messages: relative to the working folder when inside it. */
-export function displayPath(abs: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
-}
+export { displayPath } from '../source/names.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const MAP_VERSIONS = [1] as const;
-export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+export { ID_PATTERN } from '../source/names.js';
 
 const text = z.string();
 export function isCalendarDate(s: string): boolean {

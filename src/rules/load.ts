@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, noPosition, sortDiagnostics, type Diagnostic } from '../source/diagnostics.js';
-import { displayPath } from '../map/discover.js';
+import { displayPath } from '../source/names.js';
 import { issuesToDiagnostics } from '../source/issues.js';
 import { parseYaml } from '../source/yaml.js';
 import { locate, type SourceFile, type YamlPath } from '../source/positions.js';

@@ -1,6 +1,6 @@
 /** The rule file format: one rule a YAML file under rules/, file name = rule id. */
 import { z } from 'zod';
-import { ID_PATTERN } from '../map/schema.js';
+import { ID_PATTERN } from '../source/names.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
