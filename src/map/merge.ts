@@ -1,7 +1,7 @@
 /** Merge validated map files into one map, then check every reference. */
 import type { Diagnostic } from '../source/diagnostics.js';
 import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
-import { closest } from '../source/suggest.js';
+import { type Candidates, closest, prepareCandidates } from '../source/suggest.js';
 import {
   BUILTIN_CLASSES,
   parseHosting,
@@ -24,8 +24,8 @@ function where(ref: SourceRef): string {
   return `${p.file}:${p.line}:${p.column}`;
 }
 
-function didYouMean(word: string, candidates: Iterable<string>): string {
-  const hint = closest(word, [...candidates]);
+function didYouMean(word: string, candidates: Candidates): string {
+  const hint = closest(word, candidates);
   return hint ? ` (did you mean "${hint}"?)` : '';
 }
 
@@ -131,11 +131,22 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   }
 
   // References, now that every file's ids are known.
-  const idsOf = (type: MapNode['type']) => [...nodes.values()].filter((n) => n.type === type).map((n) => n.id);
+  // "Did you mean" candidates, prepared once per kind rather than once per error: a map can have hundreds of typos.
+  const idLists = new Map<MapNode['type'] | 'node' | 'class' | 'environment', Candidates>();
+  const idsOf = (kind: MapNode['type'] | 'node' | 'class' | 'environment'): Candidates => {
+    let ids = idLists.get(kind);
+    if (!ids) {
+      if (kind === 'class') ids = prepareCandidates([...dataClasses.keys()]);
+      else if (kind === 'environment') ids = prepareCandidates([...environments.keys()]);
+      else ids = prepareCandidates([...nodes.values()].filter((n) => kind === 'node' || n.type === kind).map((n) => n.id));
+      idLists.set(kind, ids);
+    }
+    return ids;
+  };
   const checkClasses = (classes: readonly string[] | undefined, ref: SourceRef) => {
     (classes ?? []).forEach((c, i) => {
       if (!dataClasses.has(c)) {
-        report({ source: ref.source, path: [...ref.path, i] }, `unknown data class "${c}"${didYouMean(c, dataClasses.keys())}: declare it under data_classes: with phi: true or false`, 'value');
+        report({ source: ref.source, path: [...ref.path, i] }, `unknown data class "${c}"${didYouMean(c, idsOf('class'))}: declare it under data_classes: with phi: true or false`, 'value');
       }
     });
   };
@@ -164,7 +175,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     }
     const spec = node.spec;
     if (spec.environment !== undefined && !environments.has(spec.environment)) {
-      report(at('environment'), `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, environments.keys())}`, 'value');
+      report(at('environment'), `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, idsOf('environment'))}`, 'value');
     }
     const hosting = parseHosting(spec.hosting);
     if (hosting) {
@@ -189,7 +200,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     for (const end of ['from', 'to'] as const) {
       const id = flow[end];
       if (!nodes.has(id)) {
-        report(at(end), `flow ${end} "${id}" is not a declared vendor, service, store or log${didYouMean(id, nodes.keys())}`, 'value');
+        report(at(end), `flow ${end} "${id}" is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`, 'value');
       }
     }
     if (flow.from === flow.to) report(at('to'), `flow from "${flow.from}" to itself: a flow joins two different nodes`, 'value');
