@@ -14,7 +14,7 @@
 // Env:   PHI_AUDIT_BIN=path/to/cli.js (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,7 @@ const ROOT = path.resolve(HERE, '..');
 const OUT_DIR = path.join(ROOT, '.bench');
 const DEFAULT_SIZES = [200, 1000, 10000, 50000];
 const DANGLING = { nodes: 20000, refs: 200 };
-// What the CLI imports at startup (src/cli/*.ts and what they load); the import floor imports exactly these.
-const CLI_DEPS = ['commander', 'zod', 'yaml', 'chalk', 'fast-glob', 'ignore'];
+const CLI_DEPS = cliDependencies();
 const GNU_TIME = '/usr/bin/time';
 const MARK = '__PHI_BENCH_TIME__';
 const TIMEOUT_MS = Number(process.env.PHI_BENCH_TIMEOUT_MS ?? 15 * 60 * 1000);
@@ -38,6 +37,27 @@ const SCAN_MS_50K = 4000;
 const SCAN_RSS_MIB_50K = 700;
 const SCAN_IMPORT_RATIO_200 = 2;
 const DANGLING_MS = 2000;
+
+// The import floor imports the package's dependencies that src/ imports: what the bundled CLI carries, kept in step
+// as the loader changes (js-yaml joined as the fast map reader).
+function cliDependencies() {
+  const deps = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
+  const used = new Set();
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
+          const name = m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0];
+          if (deps.includes(name)) used.add(name);
+        }
+      }
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  return deps.filter((d) => used.has(d));
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arguments
