@@ -7,7 +7,7 @@ import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { 'phi-audit': 'dist/cli/main.js', 'pieces-worker': 'dist/source/pieces-worker.js' },
+  entryPoints: { 'phi-audit': 'dist/cli/main.js' },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,

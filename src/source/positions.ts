@@ -1,26 +1,29 @@
 /**
- * The one place where YAML nodes become `file:line:column`. Everything else carries a `SourceRef`
- * (a parsed file plus a path inside it) and asks this module for a position only when it prints.
+ * The one place where paths in a YAML file become `file:line:column`. Everything else carries a `SourceRef`
+ * (a read file plus a path inside it) and asks this module for a position only when it prints.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 
 export type YamlPath = readonly (string | number)[];
+
+/** Line starts of a file: offset → 1-based line and column. The yaml package's LineCounter is one. */
+export interface LineTable {
+  linePos(offset: number): { line: number; col: number };
+}
+
+/** Finds a path's offset in a file read without a whole syntax tree (see fast-positions.ts). */
+export interface PathLocator {
+  offset(path: YamlPath, at: 'key' | 'value'): number;
+}
 
 export interface SourceFile {
   /** The path as the user should see it (relative to the working folder when inside it). */
   readonly path: string;
-  readonly lines: LineCounter;
-  /** The syntax tree, when the file was parsed whole: every path can be located. */
+  readonly lines: LineTable;
+  /** The syntax tree, when the file was parsed whole by the exact path. */
   readonly doc?: Document.Parsed;
-  /**
-   * Without a tree (a large file parsed in pieces, see chunked.ts): offsets of node ids (`stores/ID`) and flow items
-   * (`flows/N`) only. Deeper paths resolve to their node or flow. Such a file is reparsed whole when it has errors.
-   */
-  readonly anchors?: ReadonlyMap<string, number>;
-}
-
-export function anchorKey(section: string, key: string | number): string {
-  return `${section}/${key}`;
+  /** Otherwise (the fast path): a locator that gives the same offsets the tree would. */
+  readonly locator?: PathLocator;
 }
 
 export interface Position {
@@ -32,6 +35,27 @@ export interface Position {
 export interface SourceRef {
   readonly source: SourceFile;
   readonly path: YamlPath;
+}
+
+/** Line starts of `text`, found the way the yaml package's lexer reports them (after every `\n`). */
+export function lineTable(text: string): LineTable {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    linePos(offset: number) {
+      // The same binary search as the yaml package's LineCounter.linePos.
+      let low = 0;
+      let high = starts.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (starts[mid]! < offset) low = mid + 1;
+        else high = mid;
+      }
+      if (starts[low] === offset) return { line: low + 1, col: 1 };
+      if (low === 0) return { line: 0, col: offset };
+      return { line: low, col: offset - starts[low - 1]! + 1 };
+    },
+  };
 }
 
 // Large maps (a `stores:` section with thousands of ids) are indexed once, so locating stays O(1).
@@ -94,39 +118,32 @@ function offsetOf(n: { range?: [number, number, number] | null } | null | undefi
   return n?.range?.[0];
 }
 
-function fromOffset(source: SourceFile, offset: number): Position {
-  const { line, col } = source.lines.linePos(offset);
-  return { file: source.path, line, column: col };
-}
-
 /**
- * Character offset of `path` in `source`.
+ * Character offset of `path` in a parsed document, or undefined when nothing along it has a position.
  * - `at: 'key'` points at the key of the last segment (unknown keys, ids); `at: 'value'` at its value.
  * When the path is not fully present (a missing field), the deepest existing ancestor is used.
  */
-function offsetIn(ref: SourceRef, at: 'key' | 'value'): number {
-  if (!ref.source.doc) {
-    const [section, key] = ref.path;
-    return (section !== undefined && key !== undefined ? ref.source.anchors?.get(anchorKey(String(section), key)) : undefined) ?? 0;
-  }
-  const w = walk(ref.source.doc, ref.path);
+export function offsetInDoc(doc: Document.Parsed, path: YamlPath, at: 'key' | 'value'): number | undefined {
+  const w = walk(doc, path);
   if (w.complete) {
     const keyOffset = w.pair ? offsetOf(w.pair.key as Node) : undefined;
     // An empty value (`audit_log:` with nothing after it) has no text of its own: point at its key.
     const empty = w.node != null && w.node.range != null && w.node.range[0] === w.node.range[1];
     const valueOffset = empty ? undefined : offsetOf(w.node);
-    const offset = at === 'key' ? (keyOffset ?? valueOffset) : (valueOffset ?? keyOffset);
-    if (offset !== undefined) return offset;
-  } else {
-    // Missing field: point at the key of the deepest present ancestor (the object the field belongs to).
-    const offset = offsetOf(w.pair?.key as Node | undefined) ?? offsetOf(w.node);
-    if (offset !== undefined) return offset;
+    return at === 'key' ? (keyOffset ?? valueOffset) : (valueOffset ?? keyOffset);
   }
-  return 0;
+  // Missing field: point at the key of the deepest present ancestor (the object the field belongs to).
+  return offsetOf(w.pair?.key as Node | undefined) ?? offsetOf(w.node);
+}
+
+function offsetIn(ref: SourceRef, at: 'key' | 'value'): number {
+  const { doc, locator } = ref.source;
+  if (doc) return offsetInDoc(doc, ref.path, at) ?? 0;
+  return locator ? locator.offset(ref.path, at) : 0;
 }
 
 export function locate(ref: SourceRef, at: 'key' | 'value' = 'value'): Position {
-  return fromOffset(ref.source, offsetIn(ref, at));
+  return locateOffset(ref.source, offsetIn(ref, at));
 }
 
 /**

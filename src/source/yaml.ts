@@ -17,7 +17,7 @@ const YAML_CODES: Partial<Record<string, string>> = {
 };
 
 /** Every key that repeats an earlier key of the same mapping, in one walk over the document. */
-export function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
+function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
   const found: { key: string; offset: number; first: number; complex?: boolean }[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
