@@ -334,8 +334,12 @@ describe('phi-audit schema', () => {
 describe('library entry', () => {
   it('is importable from the package exports without the CLI', async () => {
     const lib = await import(path.join(ROOT, 'dist', 'index.js'));
-    const result = lib.scan([EXAMPLE], { cwd: ROOT, asOf: '2026-11-22' });
-    expect(result.findings.length).toBeGreaterThan(0);
-    expect(JSON.parse(lib.formatToString('json', result, { color: false, rules: [] })).findings).toHaveLength(result.findings.length);
+    const result = await lib.audit({ paths: [EXAMPLE], cwd: ROOT, asOf: '2026-11-22' });
+    expect(result.ok).toBe(true);
+    expect(result.report.findings.length).toBeGreaterThan(0);
+    const json = JSON.parse(await lib.formatToString('json', result.report, { color: false }));
+    expect(json.findings).toHaveLength(result.report.findings.length);
+    // The same pipeline as the CLI: the same report, byte for byte.
+    expect(`${JSON.stringify(json, null, 2)}`).toBe(JSON.stringify(JSON.parse(cli(['scan', EXAMPLE, ...AS_OF, '--format', 'json']).stdout), null, 2));
   });
 });

@@ -1,5 +1,5 @@
 /** Merge validated map files into one map, then check every reference. */
-import type { Diagnostic } from '../source/diagnostics.js';
+import { formatLocation, type Diagnostic } from '../source/diagnostics.js';
 import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
 import { type Candidates, closest, prepareCandidates } from '../source/suggest.js';
 import {
@@ -20,8 +20,7 @@ export interface ValidFile {
 }
 
 function where(ref: SourceRef): string {
-  const p = locate(ref, 'key');
-  return `${p.file}:${p.line}:${p.column}`;
+  return formatLocation(locate(ref, 'key'));
 }
 
 function didYouMean(word: string, candidates: Candidates): string {

@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for PHI maps (PHI-MAP.md, format v1).
+ * fast-check arbitraries for PHI maps (docs/map-format.md, format v1).
  *
  * - `validMapArb`: small, fully valid maps (every reference resolves, ids unique and well formed, no self flows, no
  *   duplicate FROM->TO pair without an `id:`, no self backup or self subprocessor). Each sample carries the
