@@ -151,6 +151,14 @@ describe('the pipeline', () => {
     expect(report.outcomes['encryption-at-rest']).toMatchObject({ pass: 1, fail: 1, unknown: 1 });
   });
 
+  it('fails closed when whether a rule applies cannot be established: an unreadable `when` fact is unknown', async () => {
+    const map = mapOf('version: 1\nservices:\n  api: { data: [phi], interactive: true, access: { mfa: true } }\n');
+    const enricher = createStaticEnricher([{ subject: 'api', field: 'interactive', error: 'AccessDenied', source: 'test:DescribeApp api' }]);
+    const report = await reportOfMap(map, { loadedRules: [rule('mfa')], enrichers: [enricher] });
+    expect(report.findings.map((f) => [f.id, f.status, f.reason])).toEqual([['mfa@api', 'unknown', 'unavailable']]);
+    expect(report.findings[0]!.args).toMatchObject({ field: 'interactive', error: 'AccessDenied' });
+  });
+
   it('gives a graph view of every node and flow with its position, kind, environment and PHI', async () => {
     const report = await reportFor(['fixtures/example'], { asOf: '2026-11-22' });
     expect(report.graph.nodes.length).toBe(report.summary.nodes);

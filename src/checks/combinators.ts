@@ -8,18 +8,19 @@ const checkList = z.array(checkSpec).min(1);
 
 export const anyOf = defineCheck<{ checks: CheckSpec[] }, (typeof ALL_TARGETS)[number]>({
   name: 'any-of',
-  description: 'passes when any of `checks` passes; otherwise reports the first failure',
+  description: 'passes when any of `checks` passes; otherwise reports an unknown, else the first failure',
   targets: ALL_TARGETS,
   options: z.strictObject({ checks: checkList }),
   nested: { checks: { list: true } },
   run(target, { checks }, ctx) {
+    // Order does not matter: any pass passes; else an unknown, else the first failure; none applying is not applicable.
     let first: CheckResult | undefined;
     let unknown: CheckResult | undefined;
     for (const c of checks) {
       const r = ctx.check(c, target);
-      if (r.status === 'pass' || r.status === 'not-applicable') return r;
+      if (r.status === 'pass') return r;
       if (r.status === 'unknown') unknown ??= r;
-      else first ??= r;
+      else if (r.status === 'fail') first ??= r;
     }
     return unknown ?? first ?? notApplicable;
   },
@@ -32,15 +33,16 @@ export const allOf = defineCheck<{ checks: CheckSpec[] }, (typeof ALL_TARGETS)[n
   options: z.strictObject({ checks: checkList }),
   nested: { checks: { list: true } },
   run(target, { checks }, ctx) {
+    // Order does not matter: the first failure, else the first unknown, else a pass if any check applied.
     let unknown: CheckResult | undefined;
-    let last: CheckResult = notApplicable;
+    let passed: CheckResult | undefined;
     for (const c of checks) {
       const r = ctx.check(c, target);
       if (r.status === 'fail') return r;
       if (r.status === 'unknown') unknown ??= r;
-      else last = r;
+      else if (r.status === 'pass') passed ??= r;
     }
-    return unknown ?? last;
+    return unknown ?? passed ?? notApplicable;
   },
 });
 

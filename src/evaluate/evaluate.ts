@@ -112,7 +112,7 @@ function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogVie
 
 function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
   for (const e of rule.escalate ?? []) {
-    if (runCheck(e.when, t, ctx).status === 'pass') return e.severity;
+    if (ctx.check(e.when, t).status === 'pass') return e.severity;
   }
   return rule.severity;
 }
@@ -133,11 +133,21 @@ export function checkContext(
     catalog: catalogView(input.catalog, record),
     fact(subject, field) {
       const fact = facts.get(subject, field);
+      if (fact.provenance === 'unavailable') unreadable.push(fact);
       record(fact);
       return fact;
     },
-    check: (spec, target) => runCheck(spec, target, ctx),
+    check(spec, target) {
+      const before = unreadable.length;
+      const result = runCheck(spec, target, ctx);
+      // Fail closed: a check that read a fact no source could establish cannot pass, skip, or call it missing.
+      if (unreadable.length === before || result.status === 'unknown' || (result.status === 'fail' && result.reason !== 'missing')) return result;
+      const fact = unreadable[before]!;
+      return { status: 'unknown', reason: 'unavailable', args: { field: fact.field, value: 'unavailable', error: fact.error ?? '' } };
+    },
   };
+  // Facts read that a live source could not establish; only ever grows within a run.
+  const unreadable: Fact[] = [];
   return { ctx, nodes, flows };
 }
 
@@ -184,11 +194,15 @@ export function evaluate(input: EvaluateInput): Evaluation {
         let result: CheckResult;
         let severity: Severity;
         try {
-          if (when && runCheck(when, c.target, ctx).status !== 'pass') {
-            outcome.not_applicable++;
-            continue;
-          }
-          result = runCheck(rule.check, c.target, ctx);
+          const applies = when ? ctx.check(when, c.target) : undefined;
+          if (applies && applies.status !== 'pass') {
+            // Whether the rule applies could not be established: that is unknown, not a reason to skip it.
+            if (applies.status !== 'unknown' || applies.reason !== 'unavailable') {
+              outcome.not_applicable++;
+              continue;
+            }
+            result = applies;
+          } else result = ctx.check(rule.check, c.target);
           if (result.status === 'pass' || result.status === 'not-applicable') {
             if (result.status === 'pass') outcome.pass++;
             else outcome.not_applicable++;

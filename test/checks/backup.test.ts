@@ -149,13 +149,13 @@ export const table: CheckRow[] = [
     expected: { status: 'fail', reason: 'weaker', args: { backup: 'vault', gaps: 'encryption at rest is undeclared (source: aes-256)' } },
   },
   {
-    // Current behaviour (reported): an unreadable value on the source reads as no encryption, so nothing is weaker.
-    name: 'pass: an unavailable source encryption compares as none',
+    // Fails closed: an unreadable source encryption is unknown, never a pass.
+    name: 'unknown unavailable: the source encryption could not be read',
     map: MAP,
     target: 'scans-bucket',
     check: { function: 'backup-matches-source' },
     options: { observations: [{ subject: 'scans-bucket', field: 'encryption.at_rest', error: 'AccessDenied', source: 'aws:s3' }] },
-    expected: { status: 'pass', args: { backup: 'scans-replica' } },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'encryption.at_rest', value: 'unavailable', error: 'AccessDenied' } },
   },
   {
     name: 'not-applicable: no backup declared (backup-exists reports it)',

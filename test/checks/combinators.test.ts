@@ -133,10 +133,17 @@ export const table: CheckRow[] = [
     reads: [{ subject: 'exports-bucket', field: 'versioning', provenance: 'contradicted', value: true }],
   },
   {
-    name: 'not-applicable: a nested check that does not apply ends the search',
+    name: 'fail: a nested check that does not apply is passed over, whatever its place',
     map: MAP,
     target: 'exports-bucket',
     check: { function: 'any-of', options: { checks: [eq('versioning', true), VENDOR_ONLY, eq('object_lock', true)] } },
+    expected: { status: 'fail', reason: 'value', args: { field: 'versioning', value: 'false', expected: 'true' } },
+  },
+  {
+    name: 'not-applicable: no nested check applies',
+    map: MAP,
+    target: 'exports-bucket',
+    check: { function: 'any-of', options: { checks: [VENDOR_ONLY, VENDOR_ONLY] } },
     expected: { status: 'not-applicable' },
   },
   {
@@ -167,10 +174,10 @@ export const table: CheckRow[] = [
     ],
   },
   {
-    name: 'pass: the last passing result is returned, with its args',
+    name: 'pass: the first passing result is returned, with its args',
     map: MAP,
     target: 'patient-db',
-    check: { function: 'all-of', options: { checks: [AES, { function: 'field-present', options: { field: 'backup' } }] } },
+    check: { function: 'all-of', options: { checks: [{ function: 'field-present', options: { field: 'backup' } }, AES] } },
     expected: { status: 'pass', args: { field: 'backup', value: 'db-snapshots' } },
   },
   {
@@ -230,12 +237,11 @@ export const table: CheckRow[] = [
     expected: { status: 'pass' },
   },
   {
-    // Current behaviour (reported): the last non-failing result wins, so order decides pass or not-applicable.
-    name: 'not-applicable: a not-applicable check after a pass',
+    name: 'pass: a not-applicable check after a pass (order does not matter)',
     map: MAP,
     target: 'patient-db',
     check: { function: 'all-of', options: { checks: [AES, VENDOR_ONLY] } },
-    expected: { status: 'not-applicable' },
+    expected: { status: 'pass' },
   },
   {
     name: 'fail: nested combinators (any-of inside all-of)',
@@ -342,12 +348,12 @@ export const table: CheckRow[] = [
     reads: [{ subject: 'ehr-ingest', field: 'audit_log', provenance: 'contradicted', value: 'cloudtrail-org' }],
   },
   {
-    name: 'not-applicable: the reference could not be read (unavailable)',
+    name: 'unknown unavailable: the reference could not be read',
     map: MAP,
     target: 'ehr-ingest',
     check: { function: 'referenced-node', options: { field: 'audit_log', check: eq('kind', 'audit') } },
     options: { observations: [{ subject: 'ehr-ingest', field: 'audit_log', error: 'AccessDenied', source: 'aws:cloudtrail' }] },
-    expected: { status: 'not-applicable' },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'audit_log', value: 'unavailable', error: 'AccessDenied' } },
   },
   {
     name: 'not-applicable: a vendor is not a target it declares',

@@ -444,13 +444,13 @@ export const table: CheckRow[] = [
     reads: [{ subject: 'patient-db', field: 'backup', provenance: 'verified', value: 'exports-bucket' }],
   },
   {
-    // Current behaviour, unlike the other field checks (reported): a failed live read reads as undeclared.
-    name: 'fail missing: an unavailable fact fails as missing, not unknown',
+    // Fails closed: a failed live read is unknown, never "missing".
+    name: 'unknown unavailable: the fact could not be read',
     map: MAP,
     target: 'portal',
     check: { function: 'field-present', options: { field: 'audit_log' } },
     options: { observations: [{ subject: 'portal', field: 'audit_log', error: 'AccessDenied', source: 'aws:cloudtrail' }] },
-    expected: { status: 'fail', reason: 'missing', args: { field: 'audit_log' } },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'audit_log', value: 'unavailable', error: 'AccessDenied' } },
     reads: [{ subject: 'portal', field: 'audit_log', provenance: 'unavailable', value: undefined }],
   },
 ];

@@ -199,13 +199,13 @@ export const table: CheckRow[] = [
     reads: [{ subject: 'cron->deid-job', field: 'on', provenance: 'verified', value: 'retry' }],
   },
   {
-    // Current behaviour (reported): a flow whose `on:` could not be read counts as a normal flow.
-    name: 'pass: an unavailable `on:` reads as normal',
+    // Fails closed: a flow whose `on:` could not be read cannot make the check pass.
+    name: 'unknown unavailable: an outgoing flow’s `on:` could not be read',
     map: MAP,
     target: 'cron',
     check: { function: 'has-outgoing-flow', options: { on: ['normal'] } },
     options: { observations: [{ subject: 'cron->deid-job', field: 'on', error: 'timeout', source: 'sqs:redrive-policy' }] },
-    expected: { status: 'pass', args: { on: 'normal' } },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'on', value: 'unavailable', error: 'timeout' } },
     reads: [{ subject: 'cron->deid-job', field: 'on', provenance: 'unavailable' }],
   },
   {

@@ -183,12 +183,12 @@ export const table: CheckRow[] = [
     expected: { status: 'not-applicable' },
   },
   {
-    name: 'not-applicable: the hosting could not be read (unavailable)',
+    name: 'unknown unavailable: the hosting could not be read',
     map: MAP,
     target: 'scans-bucket',
     check: { function: 'hosting-eligible' },
     options: { observations: [{ subject: 'scans-bucket', field: 'hosting', error: 'AccessDenied', source: 'aws:resource-explorer' }] },
-    expected: { status: 'not-applicable' },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'hosting', value: 'unavailable', error: 'AccessDenied' } },
     reads: [{ subject: 'scans-bucket', field: 'hosting', provenance: 'unavailable' }],
   },
   {
@@ -299,13 +299,13 @@ export const table: CheckRow[] = [
     expected: { status: 'not-applicable' },
   },
   {
-    // Current behaviour (reported): an unreadable scope is treated as "covers the whole vendor".
-    name: 'not-applicable: the scope could not be read (unavailable)',
+    // Fails closed: an unreadable scope is unknown, not "covers the whole vendor".
+    name: 'unknown unavailable: the scope could not be read',
     map: MAP,
     target: 'search-index',
     check: { function: 'baa-covers-hosting' },
     options: { observations: [{ subject: 'aws', field: 'baa.services', error: 'AccessDenied', source: 'aws:artifact' }] },
-    expected: { status: 'not-applicable' },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'baa.services', value: 'unavailable', error: 'AccessDenied' } },
     reads: [
       { subject: 'search-index', field: 'hosting', provenance: 'declared' },
       { subject: 'aws', field: 'baa.status', provenance: 'declared' },

@@ -87,13 +87,13 @@ export const table: CheckRow[] = [
     expected: { status: 'fail', reason: 'not-allowed', args: { environment: 'staging' } },
   },
   {
-    // Current behaviour (reported): an unreadable environment is treated as undeclared.
-    name: 'not-applicable: the environment could not be read (unavailable)',
+    // Fails closed: an unreadable environment is unknown, not undeclared.
+    name: 'unknown unavailable: the environment could not be read',
     map: MAP,
     target: 'staging-db',
     check: { function: 'environment-allows-phi' },
     options: { observations: [{ subject: 'staging-db', field: 'environment', error: 'AccessDenied', source: 'aws:organizations' }] },
-    expected: { status: 'not-applicable' },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'environment', value: 'unavailable', error: 'AccessDenied' } },
     reads: [{ subject: 'staging-db', field: 'environment', provenance: 'unavailable' }],
   },
   {

@@ -198,13 +198,13 @@ export const table: CheckRow[] = [
     reads: [{ subject: 'aws', field: 'baa.status', provenance: 'contradicted', value: 'pending' }],
   },
   {
-    // Current behaviour (reported): an unreadable status is judged as undeclared, not unknown.
-    name: 'fail missing: an unavailable status reads as undeclared',
+    // Fails closed: an unreadable status is unknown, not undeclared.
+    name: 'unknown unavailable: the BAA status could not be read',
     map: BAA_MAP,
     target: 'aws',
     check: { function: 'baa-in-force' },
     options: { observations: [{ subject: 'aws', field: 'baa.status', error: 'contracts-db unreachable', source: 'contracts-db' }] },
-    expected: { status: 'fail', reason: 'missing', args: { status: 'undeclared' } },
+    expected: { status: 'unknown', reason: 'unavailable', args: { field: 'baa.status', value: 'unavailable', error: 'contracts-db unreachable' } },
     reads: [{ subject: 'aws', field: 'baa.status', provenance: 'unavailable', value: undefined }],
   },
   {

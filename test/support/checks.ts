@@ -1,9 +1,8 @@
 /**
  * Running one check function on one target of a small map, the way the evaluator does: options go through the
- * function's zod schema (`runCheck`), facts come from the map's fact store (after any live observations), and every
+ * function's zod schema (`ctx.check`, which also fails closed on facts no source could read), facts come from the map's fact store (after any live observations), and every
  * fact the check reads is recorded, so a test can say what a check looked at as well as what it concluded.
  */
-import { runCheck } from '../../src/checks/index.js';
 import type { CheckResult, CheckSpec, Target } from '../../src/checks/types.js';
 import { type Catalog, type CatalogData, catalogFrom } from '../../src/enrich/catalog.js';
 import { createFactStore, type Fact, type Observation } from '../../src/enrich/facts.js';
@@ -52,7 +51,7 @@ export function runOn(map: string | PhiMap, targetId: string, spec: CheckSpec, o
   const target: Target | undefined = nodes.get(targetId) ?? flows.find((f) => f.id === targetId);
   if (!target)
     throw new Error(`no node or flow "${targetId}" in the map (nodes: ${[...nodes.keys()].join(', ')}; flows: ${flows.map((f) => f.id).join(', ')})`);
-  const result = runCheck(spec, target, ctx);
+  const result = ctx.check(spec, target);
   return { result, reads, evidence: dedupe(reads), target };
 }
 
