@@ -22,7 +22,6 @@ export const notApplicable: CheckResult = Object.freeze({ status: 'not-applicabl
 
 export const pass = (args?: CheckResult['args']): CheckResult => (args ? { status: 'pass', args } : PASSED);
 export const fail = (reason: string, args?: CheckResult['args']): CheckResult => ({ status: 'fail', reason, ...(args ? { args } : {}) });
-export const unknown = (reason: string, args?: CheckResult['args']): CheckResult => ({ status: 'unknown', reason, ...(args ? { args } : {}) });
 
 export function defineCheck<O, T extends TargetType>(def: CheckDefinition<O, T>): CheckFunction<O> {
   const applies = new Set<TargetType>(def.targets);

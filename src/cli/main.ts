@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { toolVersion } from '../package.js';
-import { FORMATS } from '../format/registry.js';
+import { describeFormats, FORMATS } from '../format/registry.js';
 import { EXIT } from './exit.js';
 import { run } from './run.js';
 
@@ -23,7 +23,7 @@ export function buildProgram(): Command {
     .command('scan')
     .description('check every node, flow and vendor PHI reaches; exit 1 when a finding is at or above --fail-on')
     .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', `output format: ${describeFormats()}`).choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITY_CHOICES).default('high'))
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')

@@ -16,12 +16,9 @@ const REGISTRY = {
 export type Format = keyof typeof REGISTRY;
 export const FORMATS = Object.keys(REGISTRY) as Format[];
 
-export function isFormat(name: string): name is Format {
-  return Object.hasOwn(REGISTRY, name);
-}
-
-export function describeFormat(format: Format): string {
-  return REGISTRY[format].description;
+/** `text (findings grouped by target, for a terminal), json (...)`: the choices, for help texts. */
+export function describeFormats(): string {
+  return FORMATS.map((f) => `${f} (${REGISTRY[f].description})`).join(', ');
 }
 
 export function loadFormatter(format: Format): Promise<Formatter> {

@@ -74,7 +74,6 @@ export const hostingOf = (node: MapNode): { vendor: string; service?: string } |
 export const hostingText = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.hosting);
 export const environmentOf = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.environment);
 export const subprocessorsOf = (node: MapNode): readonly string[] => (node.type === 'vendor' ? (node.spec.subprocessors ?? []) : []);
-export const recordsOf = (node: MapNode): number | undefined => (node.type === 'vendor' ? undefined : node.spec.records);
 
 /** What a flow declares it carries; undefined means everything its source holds. */
 export const flowData = (flow: MapFlow): readonly string[] | undefined => flow.spec.data;

@@ -153,7 +153,5 @@ export type StoreSpec = z.infer<typeof Store>;
 export type LogSpec = z.infer<typeof Log>;
 export type VendorSpec = z.infer<typeof Vendor>;
 export type FlowSpec = z.infer<typeof Flow>;
-export type BaaSpec = z.infer<typeof Baa>;
 
 export const NODE_SECTIONS = ['vendors', 'services', 'stores', 'logs'] as const;
-export type NodeSection = (typeof NODE_SECTIONS)[number];

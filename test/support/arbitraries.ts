@@ -68,7 +68,6 @@ export interface BrokenSample {
 }
 
 export const BUILTIN_CLASS_IDS = ['phi', 'deidentified'] as const;
-export const ID_RE = /^[a-z0-9][a-z0-9._-]*$/;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ids
