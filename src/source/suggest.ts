@@ -11,19 +11,26 @@
 /** A longer word gets no hint: nobody mistypes a 200-character name, and the work grows with its length. */
 const MAX_WORD_LENGTH = 200;
 
+interface Group {
+  readonly lower: readonly string[];
+  readonly original: readonly string[];
+  readonly letters: readonly number[];
+}
+
 /** Candidates lowercased and grouped by length, once for many words. */
 export interface Candidates {
-  readonly byLength: ReadonlyMap<number, { readonly lower: readonly string[]; readonly original: readonly string[] }>;
+  readonly byLength: ReadonlyMap<number, Group>;
 }
 
 export function prepareCandidates(candidates: readonly string[]): Candidates {
-  const byLength = new Map<number, { lower: string[]; original: string[] }>();
+  const byLength = new Map<number, { lower: string[]; original: string[]; letters: number[] }>();
   for (const c of candidates) {
     const lower = c.toLowerCase();
     let group = byLength.get(lower.length);
-    if (!group) byLength.set(lower.length, (group = { lower: [], original: [] }));
+    if (!group) byLength.set(lower.length, (group = { lower: [], original: [], letters: [] }));
     group.lower.push(lower);
     group.original.push(c);
+    group.letters.push(letterSet(lower));
   }
   return { byLength };
 }
@@ -33,6 +40,7 @@ export function closest(word: string, candidates: readonly string[] | Candidates
   const { byLength } = 'byLength' in candidates ? candidates : prepareCandidates(candidates);
   const limit = Math.max(2, Math.floor(word.length / 3));
   const w = word.toLowerCase();
+  const wordLetters = letterSet(w);
   // The answer is the one distinct candidate at the least distance, so the order of the search does not matter.
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -44,6 +52,9 @@ export function closest(word: string, candidates: readonly string[] | Candidates
       if (!group) continue;
       for (let i = 0; i < group.lower.length; i++) {
         const bound = Math.min(limit, bestDistance);
+        // Each letter one string has and the other lacks takes an edit of its own: a cheap cut before the distance.
+        const letters = group.letters[i]!;
+        if (popCount(wordLetters & ~letters) > bound || popCount(letters & ~wordLetters) > bound) continue;
         const d = distanceWithin(w, group.lower[i]!, bound);
         if (d > bound) continue;
         const c = group.original[i]!;
@@ -59,6 +70,22 @@ export function closest(word: string, candidates: readonly string[] | Candidates
     }
   }
   return tied ? undefined : best;
+}
+
+/** The letters of s as 32 bits: a-z one each, digits two to a bit, the rest one bit. Sharing a bit only weakens the cut. */
+function letterSet(s: string): number {
+  let set = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    set |= 1 << (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? 26 + ((c - 48) % 5) : 31);
+  }
+  return set;
+}
+
+function popCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 // Three rows of the distance matrix, reused across calls.
