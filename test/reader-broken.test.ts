@@ -12,6 +12,38 @@ import { readMapSource } from '../src/source/read-map.js';
 import { brokenMapArb } from './support/arbitraries.js';
 import { brokenStyledArb } from './support/yaml-styles.js';
 
+/**
+ * Anchored mappings that alias and merge earlier ones, then used many times: around the exact path's bound of
+ * 10,000 alias resolutions (its "billion laughs" check), so some pass it and some do not.
+ */
+const aliasWebArb = fc
+  .array(
+    fc.record({
+      refs: fc.array(fc.record({ to: fc.nat(), merge: fc.boolean() }), { maxLength: 4 }),
+      uses: fc.oneof(fc.nat({ max: 20 }), fc.integer({ min: 50, max: 3000 })),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((anchors) => {
+    const lines = ['version: 1', 'web:'];
+    anchors.forEach((a, i) => {
+      lines.push(`  a${i}: &a${i}`, `    own${i}: ${i}`);
+      const earlier = i === 0 ? [] : a.refs.map((r) => ({ ...r, to: r.to % i }));
+      const merges = [...new Set(earlier.filter((r) => r.merge).map((r) => r.to))];
+      if (merges.length > 0) lines.push(`    <<: [${merges.map((t) => `*a${t}`).join(', ')}]`);
+      earlier
+        .filter((r) => !r.merge)
+        .forEach((r, k) => {
+          lines.push(`    ref${k}: *a${r.to}`);
+        });
+    });
+    lines.push('uses:');
+    anchors.forEach((a, i) => {
+      for (let k = 0; k < a.uses; k++) lines.push(`  - *a${i}`);
+    });
+    return `${lines.join('\n')}\n`;
+  });
+
 // The yaml package reports a stack overflow on absurd nesting where its stack ran out, which depends on how far the
 // JIT has optimised it: the same text gives different columns from one call to the next. The fast reader is not
 // involved (js-yaml stops at 100 levels and it declines), so only the message is compared.
@@ -36,8 +68,29 @@ describe('fast and exact readers on broken maps (property)', () => {
       fc.property(brokenMapArb, ({ text, mutations }) => {
         expect(outcome(text, true), mutations.join(', ')).toEqual(outcome(text, false));
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
+  }, 120_000);
+
+  it('never read aliases the exact path rejects as an expansion attack, and read the rest alike', () => {
+    let bombs = 0;
+    let read = 0;
+    fc.assert(
+      fc.property(aliasWebArb, (text) => {
+        const fast = readMapSource('web.yaml', text);
+        const exact = readMapSource('web.yaml', text, { fast: false });
+        if (!exact.ok) bombs++;
+        else if (fast.fast) read++;
+        if (fast.fast) {
+          expect(exact.ok, text).toBe(true);
+          if (fast.ok && exact.ok) expect(fast.value).toEqual(exact.value);
+        }
+      }),
+      { numRuns: 120 },
+    );
+    expect(bombs).toBeGreaterThan(5);
+    // The bound is not so strict that aliases are never read fast.
+    expect(read).toBeGreaterThan(30);
   }, 120_000);
 
   it('give identical diagnostics for broken maps in varied styles, most read by the fast reader', () => {
@@ -49,7 +102,7 @@ describe('fast and exact readers on broken maps (property)', () => {
         if (readMapSource('broken.yaml', text).fast) fast++;
         expect(outcome(text, true), `${damage.join(', ')}\n${text}`).toEqual(outcome(text, false));
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
     // Schema and reference damage keeps the YAML valid: the fast reader reads it and must position those errors.
     expect(fast / runs).toBeGreaterThan(0.5);

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readMapSource, type MapSource } from '../src/source/read-map.js';
 import { locate, type SourceFile, type YamlPath } from '../src/source/positions.js';
+import { type MapSource, readMapSource } from '../src/source/read-map.js';
 import { styledMapArb } from './support/yaml-styles.js';
 
 type Ok = Extract<MapSource, { ok: true }>;
@@ -36,7 +36,7 @@ function sameValue(a: unknown, b: unknown, at = '$'): string | undefined {
 }
 
 /** Every section, node id and flow item, and deeper paths into a sample of them, present and missing. */
-export function probePaths(value: Record<string, unknown>, every = 1): YamlPath[] {
+function probePaths(value: Record<string, unknown>, every = 1): YamlPath[] {
   const paths: YamlPath[] = [[], ['no_such_section'], ['no_such_section', 'x']];
   for (const [section, body] of Object.entries(value)) {
     paths.push([section], [section, 'missing-id'], [section, 0], [section, 'missing-id', 'field']);
@@ -59,7 +59,7 @@ export function probePaths(value: Record<string, unknown>, every = 1): YamlPath[
   return paths;
 }
 
-export function comparePositions(fast: SourceFile, exact: SourceFile, paths: readonly YamlPath[]): void {
+function comparePositions(fast: SourceFile, exact: SourceFile, paths: readonly YamlPath[]): void {
   for (const path of paths) {
     for (const at of ['key', 'value'] as const) {
       expect(locate({ source: fast, path }, at), `${JSON.stringify(path)} at ${at}`).toEqual(locate({ source: exact, path }, at));
@@ -86,8 +86,26 @@ describe('the fast reader on varied YAML styles (property)', () => {
         if (diff) throw new Error(`values differ at ${diff}\n${text}`);
         comparePositions(ok.source, exact.source, probePaths(exact.value));
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
     expect(taken / runs).toBeGreaterThan(0.8);
+  }, 120_000);
+
+  it('gives the same when it parses the file in pieces of any size', () => {
+    let cut = 0;
+    fc.assert(
+      fc.property(styledMapArb, fc.integer({ min: 1, max: 300 }), ({ text }, size) => {
+        const exact = readMapSource('map.yaml', text, { fast: false });
+        const pieces = readMapSource('map.yaml', text, { pieceSize: size });
+        if (!pieces.fast || !exact.ok) return;
+        if (pieces.fast.pieces > 1) cut++;
+        const diff = sameValue((pieces as Ok).value, exact.value);
+        if (diff) throw new Error(`values differ at ${diff}\n${text}`);
+        comparePositions((pieces as Ok).source, exact.source, probePaths(exact.value, 3));
+      }),
+      { numRuns: 150 },
+    );
+    // Most samples are actually read in several pieces (a cut the pieces do not confirm is read in one).
+    expect(cut).toBeGreaterThan(75);
   }, 120_000);
 });

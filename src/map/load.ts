@@ -1,12 +1,12 @@
 /** Load stage: discover → read → validate each file → merge → check references. */
 import { readFileSync } from 'node:fs';
-import { atStart, InputError, sortDiagnostics, type Diagnostic } from '../source/diagnostics.js';
-import { discoverMapFiles, displayPath } from './discover.js';
+import { atStart, type Diagnostic, InputError, sortDiagnostics } from '../source/diagnostics.js';
 import { issuesToDiagnostics } from '../source/issues.js';
+import { locate } from '../source/positions.js';
+import { readMapSource } from '../source/read-map.js';
+import { discoverMapFiles, displayPath } from './discover.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
-import { readMapSource } from '../source/read-map.js';
-import { locate } from '../source/positions.js';
 import { MAP_VERSIONS, MapFile } from './schema.js';
 
 export interface LoadOptions {
@@ -25,7 +25,12 @@ export function validateMapText(displayName: string, text: string, allowFast = t
   }
   if (typeof value.version === 'string' && (MAP_VERSIONS as readonly number[]).includes(Number(value.version))) {
     return {
-      diagnostics: [{ ...locate({ source, path: ['version'] }), message: `version must be the number ${value.version}, not the text "${value.version}": write \`version: ${value.version}\` without quotes` }],
+      diagnostics: [
+        {
+          ...locate({ source, path: ['version'] }),
+          message: `version must be the number ${value.version}, not the text "${value.version}": write \`version: ${value.version}\` without quotes`,
+        },
+      ],
     };
   }
   if (!(MAP_VERSIONS as readonly unknown[]).includes(value.version)) {

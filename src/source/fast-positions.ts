@@ -5,7 +5,7 @@
  * the yaml package and mapping the offset back; failing that its section; and only as a last resort the whole
  * file, parsed once when first needed.
  */
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isSeq, parseDocument } from 'yaml';
 import type { MapIndex, SectionIndex } from './fast-read.js';
 import { offsetInDoc, type PathLocator, type YamlPath } from './positions.js';
 

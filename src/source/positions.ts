@@ -2,7 +2,7 @@
  * The one place where paths in a YAML file become `file:line:column`. Everything else carries a `SourceRef`
  * (a read file plus a path inside it) and asks this module for a position only when it prints.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 
 export type YamlPath = readonly (string | number)[];
 

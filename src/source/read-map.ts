@@ -4,19 +4,28 @@
  * exact path (yaml.ts: the yaml package's syntax tree) reads the file and reports every problem at its position.
  * Both give the same value, and the same position for every path (fast-positions.ts).
  */
-import { readFast } from './fast-read.js';
+
 import { FastLocator } from './fast-positions.js';
+import { readFast } from './fast-read.js';
 import { lineTable } from './positions.js';
-import { parseYaml, type ParseResult } from './yaml.js';
+import { type ParseResult, parseYaml } from './yaml.js';
 
-export type MapSource = ParseResult & { fast?: boolean };
+/** `fast`: read by the fast path, in this many pieces. */
+export type MapSource = ParseResult & { fast?: { pieces: number } };
 
-export function readMapSource(displayName: string, text: string, options: { fast?: boolean } = {}): MapSource {
+export interface ReadOptions {
+  /** False reads with the exact path only (tests compare the two). */
+  fast?: boolean;
+  /** Characters per piece the fast path parses at a time (tests cut small files into pieces). */
+  pieceSize?: number;
+}
+
+export function readMapSource(displayName: string, text: string, options: ReadOptions = {}): MapSource {
   if (options.fast !== false) {
-    const read = readFast(text);
+    const read = readFast(text, options.pieceSize);
     if (read) {
       const source = { path: displayName, lines: lineTable(text), locator: new FastLocator(text, read.index) };
-      return { ok: true, source, value: read.value, fast: true };
+      return { ok: true, source, value: read.value, fast: { pieces: read.pieces } };
     }
   }
   return parseYaml(displayName, text, 'a PHI map');

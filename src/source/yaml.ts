@@ -1,14 +1,12 @@
 /** YAML → JS with positions kept, hardened against duplicate keys and alias bombs. Shared by maps, rules and catalogs. */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { locateOffset, type SourceFile } from './positions.js';
 
 // An anchor used this many times (counting nested aliases) is an entity-expansion attack, not a map.
 export const MAX_ALIAS_COUNT = 10_000;
 
-export type ParseResult =
-  | { ok: true; source: SourceFile; value: Record<string, unknown> }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type ParseResult = { ok: true; source: SourceFile; value: Record<string, unknown> } | { ok: false; diagnostics: Diagnostic[] };
 
 const YAML_CODES: Partial<Record<string, string>> = {
   MULTIPLE_DOCS: 'more than one YAML document (---) in this file: put each map in a file of its own',
@@ -63,7 +61,15 @@ function firstAlias(doc: Document.Parsed, unresolvedOnly: boolean): number | und
 // The parser reports an unclosed quote or bracket where it gave up (often the end of the file); point at the opener.
 function errorOffset(text: string, code: string, message: string, offset: number): number {
   if (code === 'MISSING_CHAR') {
-    const opener = /closing "/.test(message) ? '"' : /closing '/.test(message) ? "'" : /closing \]/.test(message) ? '[' : /closing \}/.test(message) ? '{' : undefined;
+    const opener = /closing "/.test(message)
+      ? '"'
+      : /closing '/.test(message)
+        ? "'"
+        : /closing \]/.test(message)
+          ? '['
+          : /closing \}/.test(message)
+            ? '{'
+            : undefined;
     if (opener) {
       const at = text.lastIndexOf(opener, Math.min(offset, text.length - 1));
       if (at >= 0) return at;

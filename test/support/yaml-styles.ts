@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { resolvePlain } from '../../src/source/fast-read.js';
-import { validMapArb, type ValidSample } from './arbitraries.js';
+import { type ValidSample, validMapArb } from './arbitraries.js';
 
 export interface StyleFlags {
   crlf: boolean;
@@ -72,7 +72,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -92,7 +92,13 @@ function doubleQuoted(s: string): string {
     if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (ch === '\n') out += '\\n';
-    else if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff && cp !== 0x2028 && cp !== 0x2029) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) || cp >= 0x10000) out += ch;
+    else if (
+      (cp >= 0x20 && cp <= 0x7e) ||
+      (cp >= 0xa0 && cp <= 0xd7ff && cp !== 0x2028 && cp !== 0x2029) ||
+      (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) ||
+      cp >= 0x10000
+    )
+      out += ch;
     else out += `\\u${cp.toString(16).padStart(4, '0')}`;
   }
   return `${out}"`;
@@ -129,7 +135,8 @@ class Writer {
   }
 
   private commentLines(indent: number): void {
-    while (this.chance(this.f.comments / 2)) this.lines.push(`${' '.repeat(Math.floor(this.r() * (indent + 1)))}#${this.pick(['', ' between entries', ' a: b'])}`);
+    while (this.chance(this.f.comments / 2))
+      this.lines.push(`${' '.repeat(Math.floor(this.r() * (indent + 1)))}#${this.pick(['', ' between entries', ' a: b'])}`);
     if (!this.noBlank && this.chance(this.f.comments / 3)) this.lines.push('');
     this.noBlank = false;
   }
@@ -201,8 +208,24 @@ class Writer {
           const cut = 1 + Math.floor(this.r() * (words.length - 1));
           return [`>${chomp}${this.comment()}`, pad + words.slice(0, cut).join(' '), pad + words.slice(cut).join(' '), ...extra];
         }
-        return [`|${chomp}${this.comment()}`, ...lines, ...extra];
+        // Sometimes with an explicit indentation indicator (relative to the key's indentation).
+        const indicator = this.chance(0.3) ? String(this.f.indent) : '';
+        return [`|${this.pick([`${indicator}${chomp}`, `${chomp}${indicator}`])}${this.comment()}`, ...lines, ...extra];
       }
+    }
+    const pair = /^([A-Za-z0-9]+) ([A-Za-z0-9 ]*[A-Za-z0-9])$/.exec(s);
+    if (pair && this.chance(this.f.multiline)) {
+      // Quoted over two lines: folding turns the line break into the space again (or an escaped break, into nothing).
+      return this.pick([
+        [`'${pair[1]}`, `${pad}${pair[2]}'`],
+        [`"${pair[1]} \\`, `${pad}${pair[2]}"`],
+        [`"${pair[1]}\\`, `${pad}\\ ${pair[2]}"`],
+      ]);
+    }
+    const para = /^([A-Za-z0-9][A-Za-z0-9 ]*[A-Za-z0-9]|[A-Za-z0-9])\n([A-Za-z0-9][A-Za-z0-9 ]*)$/.exec(s);
+    if (para && plainSafe(para[1]!) && plainSafe(para[2]!.trimEnd()) && para[2] === para[2]!.trimEnd() && this.chance(this.f.multiline * 2)) {
+      // Plain over lines with an empty line between: the empty line is the line break.
+      return [para[1]!, '', `${pad}${para[2]}`];
     }
     if (this.chance(this.f.multiline) && plainSafe(s) && s.includes(' ')) {
       const words = s.split(' ');
@@ -240,7 +263,9 @@ class Writer {
   private mapEntries(v: Record<string, unknown>): [string, unknown][] {
     const entries = Object.entries(v);
     if (!this.chance(this.f.merges) || this.anchored.length === 0) return entries;
-    const sources = this.anchored.filter((x) => !x.open && isObject(x.value) && Object.keys(x.value).length > 0 && Object.keys(x.value).every((k) => Object.prototype.hasOwnProperty.call(v, k) && k !== '__proto__'));
+    const sources = this.anchored.filter(
+      (x) => !x.open && isObject(x.value) && Object.keys(x.value).length > 0 && Object.keys(x.value).every((k) => Object.hasOwn(v, k) && k !== '__proto__'),
+    );
     if (sources.length === 0) return entries;
     const chosen = sources.length > 1 && this.chance(0.4) ? [this.pick(sources), this.pick(sources)] : [this.pick(sources)];
     const merged: Record<string, unknown> = {};
@@ -280,6 +305,11 @@ class Writer {
       const anchor = this.anchor(v);
       this.close(anchor);
       const text = this.scalar(v, false);
+      if (this.chance(this.f.quotes / 4)) {
+        // An explicit key: `? key` on one line, `: value` on the next.
+        this.lines.push(`${pad}? ${this.key(k)}${this.comment()}`, `${pad}: ${anchor}${text}${this.comment()}`.trimEnd());
+        return;
+      }
       this.lines.push(text === '' && anchor === '' ? `${head}${this.comment()}` : `${head} ${anchor}${text}${this.comment()}`);
       return;
     }
@@ -361,8 +391,17 @@ export const styledMapArb: fc.Arbitrary<StyledSample> = fc
 const slotsOf = (doc: unknown): { parent: Record<string, unknown> | unknown[]; key: string | number }[] => {
   const out: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const visit = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push({ parent: v, key: i }), visit(x)));
-    else if (isObject(v)) for (const [k, x] of Object.entries(v)) out.push({ parent: v, key: k }), visit(x);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        out.push({ parent: v, key: i });
+        visit(x);
+      });
+    } else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        out.push({ parent: v, key: k });
+        visit(x);
+      }
+    }
   };
   visit(doc);
   return out;
@@ -393,7 +432,7 @@ function damage(doc: Record<string, unknown>, [kind, n, value]: [string, number,
       const flows = Array.isArray(doc.flows) ? (doc.flows as Record<string, unknown>[]) : [];
       const f = flows[n % Math.max(1, flows.length)];
       if (isObject(f)) f[n % 2 ? 'to' : 'from'] = 'nowhere-else';
-      else if (nodes.length > 0) ((doc[nodes[0]![0]] as Record<string, Record<string, unknown>>)[nodes[0]![1]]!).backup = 'nowhere-else';
+      else if (nodes.length > 0) (doc[nodes[0]![0]] as Record<string, Record<string, unknown>>)[nodes[0]![1]]!.backup = 'nowhere-else';
       break;
     }
     case 'duplicate id': {
@@ -410,7 +449,57 @@ function damage(doc: Record<string, unknown>, [kind, n, value]: [string, number,
   }
 }
 
-const TOKENS = [':', ': ', '"', "'", '{', '}', '[', ']', '- ', '#', '&x ', '*x', '<<: *x\n', '|', '>', '? ', '\n', '\r\n', ' ', '  ', ',', '!!str ', '\t', '---\n', '...\n', '%', '@', '\\', '\ufeff'];
+const TOKENS = [
+  ':',
+  ': ',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '- ',
+  '-',
+  '#',
+  ' #',
+  '&x ',
+  '*x',
+  '*x ',
+  '<<: *x\n',
+  '<<: ',
+  '|',
+  '|-',
+  '>+',
+  '? ',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '  ',
+  ',',
+  '!!str ',
+  '!x ',
+  '\t',
+  '---\n',
+  '--- ',
+  '...\n',
+  '%YAML 1.2\n',
+  '@',
+  '`',
+  '\\',
+  '\ufeff',
+  '\u0085',
+  '\u2028',
+  '\u0000',
+  '\u0007',
+  'x: y',
+  '~',
+  'null',
+  '0x',
+  '.inf',
+  '&',
+  '*',
+];
 
 const textDamageArb = fc.oneof(
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...TOKENS)).map(([at, s]) => (t: string) => {
@@ -439,11 +528,17 @@ export interface BrokenStyledSample {
 
 /** A generated map with schema or reference damage, written in varied styles, sometimes with text damage too. */
 export const brokenStyledArb: fc.Arbitrary<BrokenStyledSample> = fc
-  .tuple(validMapArb, flagsArb, fc.integer({ min: 0, max: 0x7fffffff }), fc.array(docDamageArb, { maxLength: 2 }), fc.array(textDamageArb, { maxLength: 1 }))
+  .tuple(
+    validMapArb,
+    flagsArb,
+    fc.integer({ min: 0, max: 0x7fffffff }),
+    fc.array(docDamageArb, { maxLength: 2 }),
+    fc.option(fc.array(textDamageArb, { minLength: 1, maxLength: 3 }), { freq: 3 }),
+  )
   .map(([sample, flags, seed, docDamage, textDamage]) => {
     const doc = structuredClone(sample.doc);
     for (const d of docDamage) damage(doc, d);
     let text = writeStyled(doc, flags, seed);
-    for (const t of textDamage) text = t(text);
-    return { text, damage: [...docDamage.map((d) => d[0]), ...textDamage.map(() => 'text')] };
+    for (const t of textDamage ?? []) text = t(text);
+    return { text, damage: [...docDamage.map((d) => d[0]), ...(textDamage ?? []).map(() => 'text')] };
   });
