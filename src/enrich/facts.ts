@@ -44,16 +44,22 @@ export interface FactStore extends FactReader {
   observed(): readonly Fact[];
 }
 
-const fieldPaths = new Map<string, readonly string[]>();
+// A field's path, split once; null for a path naming something every object inherits (`constructor`,
+// `__proto__`): no map field is called that, so such a field is never declared.
+const fieldPaths = new Map<string, readonly string[] | null>();
 
 /** `encryption.at_rest` of a declared record, or undefined. */
 export function fieldOf(record: unknown, field: string): unknown {
   let parts = fieldPaths.get(field);
-  if (!parts) fieldPaths.set(field, (parts = field.split('.')));
+  if (parts === undefined) {
+    const split = field.split('.');
+    fieldPaths.set(field, (parts = split.some((p) => p in Object.prototype) ? null : split));
+  }
+  if (parts === null) return undefined;
   let cur: unknown = record;
-  for (const part of parts) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+  for (let i = 0; i < parts.length; i++) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[parts[i]!];
   }
   return cur;
 }

@@ -47,9 +47,7 @@ function factsOf(c: Candidate, phi: Propagation, facts: FactReader): TargetFacts
   const records = t.type === 'flow' || t.type === 'vendor' ? undefined : facts.get(t.id, 'records').value;
   return {
     classes,
-    classText: classes.join(', ') || 'none',
     phiPath,
-    phiPathText: phiPath.join(' → '),
     location: position(c.at),
     records: typeof records === 'number' ? records : undefined,
   };
@@ -217,25 +215,13 @@ export function evaluate(input: EvaluateInput): Evaluation {
         if (result.status === 'unknown') outcome.unknown++;
         else outcome.fail++;
         c.facts ??= factsOf(c, phi, facts);
-        findings.push(toFinding(compiled, c, result, severity, c.facts, evidenceOf(reads)));
+        findings.push(toFinding(compiled, c, result, severity, c.facts, reads.slice()));
       }
     }
   }
   return { findings: findings.sort(compareFindings), outcomes };
 }
 
-/** The facts read, each once, in the order first read. */
-function evidenceOf(list: readonly Fact[]): Fact[] {
-  const seen = new Set<string>();
-  const out: Fact[] = [];
-  for (const f of list) {
-    const key = `${f.subject}\u0000${f.field}\u0000${f.provenance}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(f);
-  }
-  return out;
-}
 
 function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts, evidence: Fact[]): Finding {
   const rule = compiled.rule;

@@ -58,6 +58,19 @@ export interface FindingFields {
   args: Record<string, string | number>;
 }
 
+/** The facts read, each once, in the order first read. */
+function once(list: readonly Fact[]): Fact[] {
+  const seen = new Set<string>();
+  const out: Fact[] = [];
+  for (const f of list) {
+    const key = `${f.subject}\u0000${f.field}\u0000${f.provenance}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
 /** A finding; its evidence (every fact the rule read on the target, each once) is put in report form when first read. */
 export class Finding implements FindingFields {
   id!: string;
@@ -85,12 +98,12 @@ export class Finding implements FindingFields {
   }
 
   get evidence(): Evidence[] {
-    return (this.#evidence ??= this.#facts.map(toEvidence));
+    return (this.#evidence ??= once(this.#facts).map(toEvidence));
   }
 
-  /** The facts as read, with their map anchors. */
+  /** The facts read, each once, with their map anchors. */
   facts(): readonly Fact[] {
-    return this.#facts;
+    return once(this.#facts);
   }
 }
 

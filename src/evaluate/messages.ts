@@ -5,9 +5,7 @@ import { citationText, type LoadedRule } from '../rules/schema.js';
 /** What a finding says about its target, worked out once per target. */
 export interface TargetFacts {
   classes: string[];
-  classText: string;
   phiPath: string[];
-  phiPathText: string;
   location: Position;
   records: number | undefined;
 }
@@ -63,9 +61,9 @@ export function render(
     if (v === undefined) {
       if (key === 'target') v = target.id;
       else if (key === 'type') v = target.type;
-      else if (key === 'classes') v = facts.classText;
+      else if (key === 'classes') v = facts.classes.join(', ') || 'none';
       else if (key === 'records') v = facts.records ?? 'an unknown number of';
-      else if (key === 'path') v = facts.phiPathText;
+      else if (key === 'path') v = facts.phiPath.join(' → ');
     }
     // An empty note is left out; any other missing value is said to be unknown rather than printed as {key}.
     out += v === undefined || v === '' ? (key === 'note' ? '' : `(${key} unknown)`) : String(v);
