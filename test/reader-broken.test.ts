@@ -1,14 +1,15 @@
 /**
  * Property: broken maps give identical diagnostics, and valid ones identical maps (ids, flows and their positions),
- * whether or not the fast reader may read them. Covers the generic broken-map generator and broken maps written in
- * varied YAML styles, where the fast reader reads the YAML and must position schema and reference errors exactly.
+ * whether or not the fast reader may read them, and however small the pieces it cuts a file into. Covers the generic
+ * broken-map generator and broken maps written in varied YAML styles, where the fast reader reads the YAML and must
+ * position schema and reference errors exactly.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateMapText } from '../src/map/load.js';
 import { mergeFiles } from '../src/map/merge.js';
 import { position } from '../src/source/positions.js';
-import { readMapSource } from '../src/source/read-map.js';
+import { type ReadOptions, readMapSource } from '../src/source/read-map.js';
 import { brokenMapArb } from './support/arbitraries.js';
 import { brokenStyledArb } from './support/yaml-styles.js';
 
@@ -50,8 +51,8 @@ const aliasWebArb = fc
 const OVERFLOW = 'YAML: Maximum call stack size exceeded';
 
 /** What loading one file gives: its diagnostics, or its nodes and flows with their positions. */
-function outcome(text: string, fast: boolean): unknown {
-  const r = validateMapText('broken.yaml', text, fast);
+function outcome(text: string, read: ReadOptions): unknown {
+  const r = validateMapText('broken.yaml', text, read);
   if (r.diagnostics.some((d) => d.message === OVERFLOW)) return { overflow: true };
   if (!r.file) return { diagnostics: r.diagnostics };
   const merged = mergeFiles([r.file]);
@@ -65,8 +66,10 @@ function outcome(text: string, fast: boolean): unknown {
 describe('fast and exact readers on broken maps (property)', () => {
   it('give identical diagnostics for generated broken maps', () => {
     fc.assert(
-      fc.property(brokenMapArb, ({ text, mutations }) => {
-        expect(outcome(text, true), mutations.join(', ')).toEqual(outcome(text, false));
+      fc.property(brokenMapArb, fc.integer({ min: 1, max: 400 }), ({ text, mutations }, pieceSize) => {
+        expect(outcome(text, {}), mutations.join(', ')).toEqual(outcome(text, { fast: false }));
+        // Cut into pieces of any size, as a large file is.
+        expect(outcome(text, { pieceSize }), `${mutations.join(', ')}; pieces of ${pieceSize}`).toEqual(outcome(text, { fast: false }));
       }),
       { numRuns: 250 },
     );
@@ -97,10 +100,12 @@ describe('fast and exact readers on broken maps (property)', () => {
     let runs = 0;
     let fast = 0;
     fc.assert(
-      fc.property(brokenStyledArb, ({ text, damage }) => {
+      fc.property(brokenStyledArb, fc.integer({ min: 1, max: 400 }), ({ text, damage }, pieceSize) => {
         runs++;
         if (readMapSource('broken.yaml', text).fast) fast++;
-        expect(outcome(text, true), `${damage.join(', ')}\n${text}`).toEqual(outcome(text, false));
+        const exact = outcome(text, { fast: false });
+        expect(outcome(text, {}), `${damage.join(', ')}\n${text}`).toEqual(exact);
+        expect(outcome(text, { pieceSize }), `${damage.join(', ')}; pieces of ${pieceSize}\n${text}`).toEqual(exact);
       }),
       { numRuns: 250 },
     );

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { atStart, type Diagnostic, InputError, sortDiagnostics } from '../source/diagnostics.js';
 import { issuesToDiagnostics } from '../source/issues.js';
 import { locate } from '../source/positions.js';
-import { readMapSource } from '../source/read-map.js';
+import { type ReadOptions, readMapSource } from '../source/read-map.js';
 import { discoverMapFiles, displayPath } from './discover.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
@@ -16,8 +16,8 @@ export interface LoadOptions {
 }
 
 /** Read and validate one map file's text. */
-export function validateMapText(displayName: string, text: string, allowFast = true): { file?: ValidFile; diagnostics: Diagnostic[] } {
-  const parsed = readMapSource(displayName, text, { fast: allowFast });
+export function validateMapText(displayName: string, text: string, read: ReadOptions = {}): { file?: ValidFile; diagnostics: Diagnostic[] } {
+  const parsed = readMapSource(displayName, text, read);
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
   if (!('version' in value)) {
@@ -63,7 +63,7 @@ export function loadMap(paths: readonly string[], options: LoadOptions = {}): Ph
       diagnostics.push(atStart(name, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
       continue;
     }
-    const r = validateMapText(name, text, options.fast !== false);
+    const r = validateMapText(name, text, { fast: options.fast !== false });
     diagnostics.push(...r.diagnostics);
     if (r.file) valid.push(r.file);
   }

@@ -70,6 +70,8 @@ const NO_ALIASES: readonly AliasUse[] = [];
 
 interface Frame {
   isMap: boolean;
+  /** Block style (not `{ }` or `[ ]`). */
+  block: boolean;
   value: Record<string, unknown> | unknown[];
   /** 1: the root; 2: a section's value; 3: a section's entry. */
   level: number;
@@ -499,6 +501,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
     }
     stack.push({
       isMap,
+      block: style === COLLECTION_BLOCK,
       value: isMap ? {} : [],
       level,
       offset: props ? NONE : start,
@@ -580,8 +583,17 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
     for (let i = end; i < events.length; i++) closing &&= events[i]!.type === EVENT_ID.POP;
     if (!wrapped || !closing) decline('cut');
     for (let i = piece.skip; i < end; i++) step(events[i]!);
-    // What the piece leaves open must be just what the next piece continues.
+    // What the piece leaves open must be just what the next piece continues: a block mapping at column 0 as the
+    // root (an indented root would end at the cut), and for a run of entries, the section's block collection.
     if (stack.length !== (piece.keep === 0 ? 0 : piece.keep - 1)) decline('cut');
+    const root = stack[0];
+    if (
+      root &&
+      (!root.isMap || !root.block || !(root.first === 0 || text.charCodeAt(root.first - 1) === 0x0a || (root.first === 1 && text.charCodeAt(0) === 0xfeff)))
+    ) {
+      decline('cut');
+    }
+    if (piece.keep === 3 && !stack[1]!.block) decline('cut');
   };
 
   const step = (ev: Event): void => {
