@@ -16,7 +16,7 @@ import type { Report } from './report/model.js';
 import { loadRules } from './rules/load.js';
 import { bundledCatalog } from './rules/pack.js';
 import type { LoadedRule, Severity } from './rules/schema.js';
-import { InputError, noPosition, type Diagnostic } from './source/diagnostics.js';
+import { type Diagnostic, InputError, noPosition } from './source/diagnostics.js';
 import { triage } from './triage/triage.js';
 
 export type Stage = 'load map' | 'load rules' | 'propagate' | 'enrich' | 'evaluate' | 'triage' | 'report';

@@ -1,14 +1,14 @@
 /** phi-audit as a library: re-exports only; importing it does no I/O. */
-export { audit, auditMap, today, type AuditOptions, type AuditResult, type Stage } from './audit.js';
+export { type AuditOptions, type AuditResult, audit, auditMap, type Stage, today } from './audit.js';
 export { FUNCTIONS, runCheck } from './checks/index.js';
 export type { CheckContext, CheckFunction, CheckResult, Target } from './checks/types.js';
-export { catalogFrom, loadCatalog, type Catalog } from './enrich/catalog.js';
+export { type Catalog, catalogFrom, loadCatalog } from './enrich/catalog.js';
 export type { Enricher, EnrichInput, EnrichResult } from './enrich/enricher.js';
-export { createFactStore, PROVENANCES, type Fact, type FactReader, type FactStore, type Observation, type Provenance } from './enrich/facts.js';
+export { createFactStore, type Fact, type FactReader, type FactStore, type Observation, PROVENANCES, type Provenance } from './enrich/facts.js';
 export { ENRICHERS } from './enrich/registry.js';
 export { createEnricher as createStaticEnricher } from './enrich/static/index.js';
-export { FORMATS, formatToString, loadFormatter, type Format } from './format/registry.js';
-export { propagate, type Propagation } from './graph/propagate.js';
+export { FORMATS, type Format, formatToString, loadFormatter } from './format/registry.js';
+export { type Propagation, propagate } from './graph/propagate.js';
 export { discoverMapFiles } from './map/discover.js';
 export { mapJsonSchema } from './map/json-schema.js';
 export { loadMap, validateMapText } from './map/load.js';
@@ -19,5 +19,5 @@ export type * from './report/model.js';
 export { isBlocking } from './report/model.js';
 export { loadRules, parseRuleText } from './rules/load.js';
 export { bundledCatalog } from './rules/pack.js';
-export { SEVERITIES, type LoadedRule, type RuleSpec, type Severity } from './rules/schema.js';
-export { formatDiagnostic, formatLocation, InputError, type Diagnostic } from './source/diagnostics.js';
+export { type LoadedRule, type RuleSpec, SEVERITIES, type Severity } from './rules/schema.js';
+export { type Diagnostic, formatDiagnostic, formatLocation, InputError } from './source/diagnostics.js';

@@ -21,7 +21,12 @@ function importsOf(file: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g)) {
     const spec = (m[1] ?? m[2])!;
-    out.push(path.relative(SRC, path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts'))).split(path.sep).join('/'));
+    out.push(
+      path
+        .relative(SRC, path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')))
+        .split(path.sep)
+        .join('/'),
+    );
   }
   return out;
 }

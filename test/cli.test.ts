@@ -1,10 +1,11 @@
 /** CLI scenarios as real processes: command, exit status, stdout, stderr. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { cli, CLI, ROOT, STACK_TRACE } from './support/cli.js';
+import { CLI, cli, ROOT, STACK_TRACE } from './support/cli.js';
 
 const AS_OF = ['--as-of', '2026-11-22'];
 const EXAMPLE = 'fixtures/example';

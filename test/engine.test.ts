@@ -1,6 +1,6 @@
 /** Engine behaviour the rule fixtures do not show on their own: the pipeline, facts, evidence and outcomes. */
 import { describe, expect, it } from 'vitest';
-import { audit, createStaticEnricher, isBlocking, loadCatalog, type LoadedRule } from '../src/index.js';
+import { audit, createStaticEnricher, isBlocking, type LoadedRule, loadCatalog } from '../src/index.js';
 import { builtinRules, mapOf, reportFor, reportOfMap } from './support/audit.js';
 import { ROOT } from './support/cli.js';
 
@@ -74,7 +74,9 @@ describe('evaluate', () => {
   it('raises severity with escalate: breach exposure is critical from 500 records', async () => {
     const r = rule('breach-exposure');
     const map = (records: number) =>
-      mapOf(`version: 1\nservices:\n  api: { data: [phi] }\nstores:\n  db: { kind: database, records: ${records} }\nflows:\n  - { from: api, to: db, tls: "1.3" }\n`);
+      mapOf(
+        `version: 1\nservices:\n  api: { data: [phi] }\nstores:\n  db: { kind: database, records: ${records} }\nflows:\n  - { from: api, to: db, tls: "1.3" }\n`,
+      );
     const small = (await reportOfMap(map(499), { loadedRules: [r] })).findings[0]!;
     const large = (await reportOfMap(map(500), { loadedRules: [r] })).findings[0]!;
     expect(small.severity).toBe('high');
@@ -83,7 +85,9 @@ describe('evaluate', () => {
   });
 
   it('applies rules only where PHI reaches unless they say otherwise, and counts the rest as not applicable', async () => {
-    const clean = mapOf('version: 1\nservices:\n  api: { data: [deidentified] }\nstores:\n  db: { kind: database }\nflows:\n  - { from: api, to: db, tls: "1.3" }\n');
+    const clean = mapOf(
+      'version: 1\nservices:\n  api: { data: [deidentified] }\nstores:\n  db: { kind: database }\nflows:\n  - { from: api, to: db, tls: "1.3" }\n',
+    );
     const report = await reportOfMap(clean, { loadedRules: [rule('encryption-at-rest')] });
     expect(report.findings).toEqual([]);
     expect(report.outcomes['encryption-at-rest']).toEqual({ pass: 0, fail: 0, unknown: 0, not_applicable: 1 });
@@ -93,7 +97,11 @@ describe('evaluate', () => {
     const report = await reportFor(['fixtures/rules/vendor-retention/fail.yaml'], { loadedRules: [rule('vendor-retention')], asOf: '2026-11-22' });
     expect(Object.fromEntries(report.findings.map((f) => [f.target, f.severity]))).toEqual({ openai: 'high', sentry: 'medium' });
     const catalog = report.findings.find((f) => f.target === 'openai')!.evidence.find((e) => e.provenance === 'catalog');
-    expect(catalog).toMatchObject({ subject: 'openai', field: 'vendor-catalog', source: expect.stringMatching(/^https:\/\/.+ \(checked \d{4}-\d{2}-\d{2}\)$/) });
+    expect(catalog).toMatchObject({
+      subject: 'openai',
+      field: 'vendor-catalog',
+      source: expect.stringMatching(/^https:\/\/.+ \(checked \d{4}-\d{2}-\d{2}\)$/),
+    });
   });
 });
 
@@ -168,7 +176,11 @@ describe('the pipeline', () => {
     expect(report.graph.nodes.some((n) => n.kind === 'database' && n.environment === 'prod')).toBe(true);
     // Every rule's metadata once, and an outcome for every rule that ran.
     expect(report.rules.map((r) => r.id)).toEqual(builtinRules().map((r) => r.id));
-    expect(Object.keys(report.outcomes).sort()).toEqual(builtinRules().map((r) => r.id).sort());
+    expect(Object.keys(report.outcomes).sort()).toEqual(
+      builtinRules()
+        .map((r) => r.id)
+        .sort(),
+    );
     const fired = report.outcomes['baa-signed']!;
     expect(fired.fail + fired.unknown).toBe(report.findings.filter((f) => f.rule === 'baa-signed').length);
   });

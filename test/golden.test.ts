@@ -16,12 +16,16 @@ const ruleDirs = readdirSync(FIXTURES, { withFileTypes: true })
   .sort();
 
 describe('golden reports', () => {
-  it.each(['text', 'json', 'sarif', 'markdown'])('the example as %s', async (format) => {
-    const r = cli(['scan', 'fixtures/example', ...AS_OF, '--format', format]);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(1);
-    await expect(r.stdout).toMatchFileSnapshot(`golden/example.${format === 'markdown' ? 'md' : format === 'text' ? 'txt' : format}`);
-  }, 60_000);
+  it.each(['text', 'json', 'sarif', 'markdown'])(
+    'the example as %s',
+    async (format) => {
+      const r = cli(['scan', 'fixtures/example', ...AS_OF, '--format', format]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      await expect(r.stdout).toMatchFileSnapshot(`golden/example.${format === 'markdown' ? 'md' : format === 'text' ? 'txt' : format}`);
+    },
+    60_000,
+  );
 
   it('every rule fixture, as JSON', async () => {
     const files = ruleDirs.flatMap((d) => ['fail', 'pass'].map((k) => `fixtures/rules/${d}/${k}.yaml`));

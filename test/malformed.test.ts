@@ -40,37 +40,27 @@ const CASES: Case[] = [
   {
     name: 'audit-log-names-store',
     args: validate('audit-log-names-store.yaml'),
-    lines: [
-      'fixtures/malformed/audit-log-names-store.yaml:4:16: audit_log must name a node under logs:, but "backups" is a store',
-    ],
+    lines: ['fixtures/malformed/audit-log-names-store.yaml:4:16: audit_log must name a node under logs:, but "backups" is a store'],
   },
   {
     name: 'baa-missing-status',
     args: validate('baa-missing-status.yaml'),
-    lines: [
-      'fixtures/malformed/baa-missing-status.yaml:5:5: vendors.aws.baa.status is required: use one of "signed", "pending", "none", "not-required"',
-    ],
+    lines: ['fixtures/malformed/baa-missing-status.yaml:5:5: vendors.aws.baa.status is required: use one of "signed", "pending", "none", "not-required"'],
   },
   {
     name: 'backup-names-itself',
     args: validate('backup-names-itself.yaml'),
-    lines: [
-      'fixtures/malformed/backup-names-itself.yaml:5:13: backup of "db" names the node itself',
-    ],
+    lines: ['fixtures/malformed/backup-names-itself.yaml:5:13: backup of "db" names the node itself'],
   },
   {
     name: 'backup-names-log',
     args: validate('backup-names-log.yaml'),
-    lines: [
-      'fixtures/malformed/backup-names-log.yaml:4:13: backup must name a node under stores:, but "app-logs" is a log',
-    ],
+    lines: ['fixtures/malformed/backup-names-log.yaml:4:13: backup must name a node under stores:, but "app-logs" is a log'],
   },
   {
     name: 'bad-at-rest',
     args: validate('bad-at-rest.yaml'),
-    lines: [
-      'fixtures/malformed/bad-at-rest.yaml:5:16: stores.db.encryption.at_rest is the text "aes-512"; use one of "none", "aes-128", "aes-192", "aes-256"',
-    ],
+    lines: ['fixtures/malformed/bad-at-rest.yaml:5:16: stores.db.encryption.at_rest is the text "aes-512"; use one of "none", "aes-128", "aes-192", "aes-256"'],
   },
   {
     name: 'bad-baa-status',
@@ -89,23 +79,17 @@ const CASES: Case[] = [
   {
     name: 'bad-flow-on',
     args: validate('bad-flow-on.yaml'),
-    lines: [
-      'fixtures/malformed/bad-flow-on.yaml:9:9: flows[0].on is the text "failure"; use one of "normal", "error", "retry", "debug"',
-    ],
+    lines: ['fixtures/malformed/bad-flow-on.yaml:9:9: flows[0].on is the text "failure"; use one of "normal", "error", "retry", "debug"'],
   },
   {
     name: 'bad-indentation',
     args: validate('bad-indentation.yaml'),
-    lines: [
-      'fixtures/malformed/bad-indentation.yaml:5:1: YAML: All mapping items must start at the same column',
-    ],
+    lines: ['fixtures/malformed/bad-indentation.yaml:5:1: YAML: All mapping items must start at the same column'],
   },
   {
     name: 'bad-public-access',
     args: validate('bad-public-access.yaml'),
-    lines: [
-      'fixtures/malformed/bad-public-access.yaml:5:20: stores.bucket.public_access is the text "public"; use one of "blocked", "allowed"',
-    ],
+    lines: ['fixtures/malformed/bad-public-access.yaml:5:20: stores.bucket.public_access is the text "public"; use one of "blocked", "allowed"'],
   },
   {
     name: 'bad-store-kind',
@@ -117,16 +101,12 @@ const CASES: Case[] = [
   {
     name: 'bad-tls-number',
     args: validate('bad-tls-number.yaml'),
-    lines: [
-      'fixtures/malformed/bad-tls-number.yaml:9:10: flows[0].tls: unknown TLS version 1.4: use one of "none", "1.0", "1.1", "1.2", "1.3"',
-    ],
+    lines: ['fixtures/malformed/bad-tls-number.yaml:9:10: flows[0].tls: unknown TLS version 1.4: use one of "none", "1.0", "1.1", "1.2", "1.3"'],
   },
   {
     name: 'bad-tls-string',
     args: validate('bad-tls-string.yaml'),
-    lines: [
-      'fixtures/malformed/bad-tls-string.yaml:9:10: flows[0].tls is the text "1.4"; use one of "none", "1.0", "1.1", "1.2", "1.3"',
-    ],
+    lines: ['fixtures/malformed/bad-tls-string.yaml:9:10: flows[0].tls is the text "1.4"; use one of "none", "1.0", "1.1", "1.2", "1.3"'],
   },
   {
     name: 'billion-laughs',
@@ -140,9 +120,7 @@ const CASES: Case[] = [
   {
     name: 'comment-only',
     args: validate('comment-only.yaml'),
-    lines: [
-      'fixtures/malformed/comment-only.yaml:1:1: the file holds only comments: a PHI map starts with `version: 1`',
-    ],
+    lines: ['fixtures/malformed/comment-only.yaml:1:1: the file holds only comments: a PHI map starts with `version: 1`'],
   },
   {
     name: 'cross-file-both-invalid',
@@ -169,23 +147,17 @@ const CASES: Case[] = [
   {
     name: 'data-string',
     args: validate('data-string.yaml'),
-    lines: [
-      'fixtures/malformed/data-string.yaml:4:11: services.ehr-ingest.data must be a list, not the text "phi"',
-    ],
+    lines: ['fixtures/malformed/data-string.yaml:4:11: services.ehr-ingest.data must be a list, not the text "phi"'],
   },
   {
     name: 'date-not-real',
     args: validate('date-not-real.yaml'),
-    lines: [
-      'fixtures/malformed/date-not-real.yaml:7:15: vendors.aws.baa.signed: expected a real calendar date written YYYY-MM-DD',
-    ],
+    lines: ['fixtures/malformed/date-not-real.yaml:7:15: vendors.aws.baa.signed: expected a real calendar date written YYYY-MM-DD'],
   },
   {
     name: 'date-slashes',
     args: validate('date-slashes.yaml'),
-    lines: [
-      'fixtures/malformed/date-slashes.yaml:7:15: vendors.aws.baa.signed: expected a real calendar date written YYYY-MM-DD',
-    ],
+    lines: ['fixtures/malformed/date-slashes.yaml:7:15: vendors.aws.baa.signed: expected a real calendar date written YYYY-MM-DD'],
   },
   {
     name: 'duplicate-flow-pair',
@@ -204,30 +176,22 @@ const CASES: Case[] = [
   {
     name: 'duplicate-key',
     args: validate('duplicate-key.yaml'),
-    lines: [
-      'fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4)',
-    ],
+    lines: ['fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4)'],
   },
   {
     name: 'empty-file',
     args: validate('empty-file.yaml'),
-    lines: [
-      'fixtures/malformed/empty-file.yaml:1:1: the file is empty: a PHI map starts with `version: 1`',
-    ],
+    lines: ['fixtures/malformed/empty-file.yaml:1:1: the file is empty: a PHI map starts with `version: 1`'],
   },
   {
     name: 'environment-undeclared',
     args: validate('environment-undeclared.yaml'),
-    lines: [
-      'fixtures/malformed/environment-undeclared.yaml:7:18: environment "production" is not declared under environments:',
-    ],
+    lines: ['fixtures/malformed/environment-undeclared.yaml:7:18: environment "production" is not declared under environments:'],
   },
   {
     name: 'flow-to-itself',
     args: validate('flow-to-itself.yaml'),
-    lines: [
-      'fixtures/malformed/flow-to-itself.yaml:6:9: flow from "api" to itself: a flow joins two different nodes',
-    ],
+    lines: ['fixtures/malformed/flow-to-itself.yaml:6:9: flow from "api" to itself: a flow joins two different nodes'],
   },
   {
     name: 'flow-undeclared-node',
@@ -239,9 +203,7 @@ const CASES: Case[] = [
   {
     name: 'hosting-names-service',
     args: validate('hosting-names-service.yaml'),
-    lines: [
-      'fixtures/malformed/hosting-names-service.yaml:6:14: hosting must name a vendor, but "platform" is a service',
-    ],
+    lines: ['fixtures/malformed/hosting-names-service.yaml:6:14: hosting must name a vendor, but "platform" is a service'],
   },
   {
     name: 'hosting-undeclared-vendor',
@@ -253,79 +215,59 @@ const CASES: Case[] = [
   {
     name: 'id-space',
     args: validate('id-space.yaml'),
-    lines: [
-      'fixtures/malformed/id-space.yaml:3:3: node id "patient db" must be lowercase letters, digits, \'.\', \'_\' or \'-\', starting with a letter or digit',
-    ],
+    lines: ["fixtures/malformed/id-space.yaml:3:3: node id \"patient db\" must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"],
   },
   {
     name: 'id-uppercase',
     args: validate('id-uppercase.yaml'),
     lines: [
-      'fixtures/malformed/id-uppercase.yaml:3:3: node id "ApiServer" must be lowercase letters, digits, \'.\', \'_\' or \'-\', starting with a letter or digit',
+      "fixtures/malformed/id-uppercase.yaml:3:3: node id \"ApiServer\" must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
     ],
   },
   {
     name: 'interactive-string',
     args: validate('interactive-string.yaml'),
-    lines: [
-      'fixtures/malformed/interactive-string.yaml:4:18: services.portal.interactive must be true or false, not the text "yes"',
-    ],
+    lines: ['fixtures/malformed/interactive-string.yaml:4:18: services.portal.interactive must be true or false, not the text "yes"'],
   },
   {
     name: 'managed-non-device',
     args: validate('managed-non-device.yaml'),
-    lines: [
-      'fixtures/malformed/managed-non-device.yaml:5:5: managed applies only to kind: device stores; "db" is kind: database',
-    ],
+    lines: ['fixtures/malformed/managed-non-device.yaml:5:5: managed applies only to kind: device stores; "db" is kind: database'],
   },
   {
     name: 'missing-version',
     args: validate('missing-version.yaml'),
-    lines: [
-      'fixtures/malformed/missing-version.yaml:1:1: missing `version: 1`: every PHI map file starts with it',
-    ],
+    lines: ['fixtures/malformed/missing-version.yaml:1:1: missing `version: 1`: every PHI map file starts with it'],
   },
   {
     name: 'multiple-documents',
     args: validate('multiple-documents.yaml'),
-    lines: [
-      'fixtures/malformed/multiple-documents.yaml:4:1: YAML: more than one YAML document (---) in this file: put each map in a file of its own',
-    ],
+    lines: ['fixtures/malformed/multiple-documents.yaml:4:1: YAML: more than one YAML document (---) in this file: put each map in a file of its own'],
   },
   {
     name: 'null-audit-log',
     args: validate('null-audit-log.yaml'),
-    lines: [
-      'fixtures/malformed/null-audit-log.yaml:4:5: services.api.audit_log must be text, not nothing (an empty value)',
-    ],
+    lines: ['fixtures/malformed/null-audit-log.yaml:4:5: services.api.audit_log must be text, not nothing (an empty value)'],
   },
   {
     name: 'records-negative',
     args: validate('records-negative.yaml'),
-    lines: [
-      'fixtures/malformed/records-negative.yaml:4:14: stores.db.records must be at least 0, not -5',
-    ],
+    lines: ['fixtures/malformed/records-negative.yaml:4:14: stores.db.records must be at least 0, not -5'],
   },
   {
     name: 'records-string',
     args: validate('records-string.yaml'),
-    lines: [
-      'fixtures/malformed/records-string.yaml:4:14: stores.db.records must be a number, not the text "many"',
-    ],
+    lines: ['fixtures/malformed/records-string.yaml:4:14: stores.db.records must be a number, not the text "many"'],
   },
   {
     name: 'redeclared-phi-class',
     args: validate('redeclared-phi-class.yaml'),
-    lines: [
-      'fixtures/malformed/redeclared-phi-class.yaml:3:3: data class "phi" is built in and cannot be redeclared',
-    ],
+    lines: ['fixtures/malformed/redeclared-phi-class.yaml:3:3: data class "phi" is built in and cannot be redeclared'],
   },
   {
     name: 'session-timeout-zero',
     args: validate('session-timeout-zero.yaml'),
-    lines: [
-      'fixtures/malformed/session-timeout-zero.yaml:6:32: services.portal.access.session_timeout_minutes must be more than 0, not 0',
-    ],
+    lines: ['fixtures/malformed/session-timeout-zero.yaml:6:32: services.portal.access.session_timeout_minutes must be more than 0, not 0'],
   },
   {
     name: 'several-reference-errors',
@@ -350,30 +292,22 @@ const CASES: Case[] = [
   {
     name: 'subprocessor-itself',
     args: validate('subprocessor-itself.yaml'),
-    lines: [
-      'fixtures/malformed/subprocessor-itself.yaml:5:21: vendor "llm-co" names itself as its own subprocessor',
-    ],
+    lines: ['fixtures/malformed/subprocessor-itself.yaml:5:21: vendor "llm-co" names itself as its own subprocessor'],
   },
   {
     name: 'subprocessor-not-vendor',
     args: validate('subprocessor-not-vendor.yaml'),
-    lines: [
-      'fixtures/malformed/subprocessor-not-vendor.yaml:5:21: subprocessor "gpu-cluster" must be a vendor, but it is a service',
-    ],
+    lines: ['fixtures/malformed/subprocessor-not-vendor.yaml:5:21: subprocessor "gpu-cluster" must be a vendor, but it is a service'],
   },
   {
     name: 'subprocessor-undeclared',
     args: validate('subprocessor-undeclared.yaml'),
-    lines: [
-      'fixtures/malformed/subprocessor-undeclared.yaml:5:21: subprocessor "azure" is not declared under vendors:',
-    ],
+    lines: ['fixtures/malformed/subprocessor-undeclared.yaml:5:21: subprocessor "azure" is not declared under vendors:'],
   },
   {
     name: 'tab-indentation',
     args: validate('tab-indentation.yaml'),
-    lines: [
-      'fixtures/malformed/tab-indentation.yaml:3:1: YAML: tab used for indentation: YAML indents with spaces',
-    ],
+    lines: ['fixtures/malformed/tab-indentation.yaml:3:1: YAML: tab used for indentation: YAML indents with spaces'],
   },
   {
     name: 'top-level-list',
@@ -392,9 +326,7 @@ const CASES: Case[] = [
   {
     name: 'undefined-alias',
     args: validate('undefined-alias.yaml'),
-    lines: [
-      'fixtures/malformed/undefined-alias.yaml:3:8: YAML: alias (*name) refers to no anchor (&name) defined before it',
-    ],
+    lines: ['fixtures/malformed/undefined-alias.yaml:3:8: YAML: alias (*name) refers to no anchor (&name) defined before it'],
   },
   {
     name: 'unknown-access-key',
@@ -406,9 +338,7 @@ const CASES: Case[] = [
   {
     name: 'unknown-class-flow',
     args: validate('unknown-class-flow.yaml'),
-    lines: [
-      'fixtures/malformed/unknown-class-flow.yaml:13:28: unknown data class "lab-results": declare it under data_classes: with phi: true or false',
-    ],
+    lines: ['fixtures/malformed/unknown-class-flow.yaml:13:28: unknown data class "lab-results": declare it under data_classes: with phi: true or false'],
   },
   {
     name: 'unknown-class-node',
@@ -420,9 +350,7 @@ const CASES: Case[] = [
   {
     name: 'unknown-encryption-key',
     args: validate('unknown-encryption-key.yaml'),
-    lines: [
-      'fixtures/malformed/unknown-encryption-key.yaml:6:7: unknown key "kms_key" in stores.db.encryption (allowed: at_rest, key)',
-    ],
+    lines: ['fixtures/malformed/unknown-encryption-key.yaml:6:7: unknown key "kms_key" in stores.db.encryption (allowed: at_rest, key)'],
   },
   {
     name: 'unknown-node-key',
@@ -441,30 +369,22 @@ const CASES: Case[] = [
   {
     name: 'version-2',
     args: validate('version-2.yaml'),
-    lines: [
-      'fixtures/malformed/version-2.yaml:1:10: unsupported map version 2: this build of phi-audit reads version 1',
-    ],
+    lines: ['fixtures/malformed/version-2.yaml:1:10: unsupported map version 2: this build of phi-audit reads version 1'],
   },
   {
     name: 'version-string',
     args: validate('version-string.yaml'),
-    lines: [
-      'fixtures/malformed/version-string.yaml:1:10: version must be the number 1, not the text "1": write `version: 1` without quotes',
-    ],
+    lines: ['fixtures/malformed/version-string.yaml:1:10: version must be the number 1, not the text "1": write `version: 1` without quotes'],
   },
   {
     name: 'yaml-syntax-error',
     args: validate('yaml-syntax-error.yaml'),
-    lines: [
-      'fixtures/malformed/yaml-syntax-error.yaml:4:18: YAML: Missing closing "quote',
-    ],
+    lines: ['fixtures/malformed/yaml-syntax-error.yaml:4:18: YAML: Missing closing "quote'],
   },
   {
     name: 'rules/bad-citation-section',
     args: rules('bad-citation-section'),
-    lines: [
-      'fixtures/malformed-rules/bad-citation-section/team-mfa.yaml:5:14: cite[0].section: expected a section like 164.312(a)(2)(iv)',
-    ],
+    lines: ['fixtures/malformed-rules/bad-citation-section/team-mfa.yaml:5:14: cite[0].section: expected a section like 164.312(a)(2)(iv)'],
   },
   {
     name: 'rules/bad-severity',
@@ -483,9 +403,7 @@ const CASES: Case[] = [
   {
     name: 'rules/empty-citation-list',
     args: rules('empty-citation-list'),
-    lines: [
-      'fixtures/malformed-rules/empty-citation-list/team-mfa.yaml:4:7: cite must not be empty',
-    ],
+    lines: ['fixtures/malformed-rules/empty-citation-list/team-mfa.yaml:4:7: cite must not be empty'],
   },
   {
     name: 'rules/function-not-applicable',
@@ -497,16 +415,12 @@ const CASES: Case[] = [
   {
     name: 'rules/id-not-file-name',
     args: rules('id-not-file-name'),
-    lines: [
-      'fixtures/malformed-rules/id-not-file-name/team-mfa.yaml:1:5: rule id "team-mfa-v2" must match its file name "team-mfa"',
-    ],
+    lines: ['fixtures/malformed-rules/id-not-file-name/team-mfa.yaml:1:5: rule id "team-mfa-v2" must match its file name "team-mfa"'],
   },
   {
     name: 'rules/missing-citation',
     args: rules('missing-citation'),
-    lines: [
-      'fixtures/malformed-rules/missing-citation/team-mfa.yaml:1:1: cite is required',
-    ],
+    lines: ['fixtures/malformed-rules/missing-citation/team-mfa.yaml:1:1: cite is required'],
   },
   {
     name: 'rules/nested-unknown-function',
@@ -518,9 +432,7 @@ const CASES: Case[] = [
   {
     name: 'rules/option-wrong-type',
     args: rules('option-wrong-type'),
-    lines: [
-      'fixtures/malformed-rules/option-wrong-type/team-retention.yaml:16:10: check.options.min must be a number, not the text "six years"',
-    ],
+    lines: ['fixtures/malformed-rules/option-wrong-type/team-retention.yaml:16:10: check.options.min must be a number, not the text "six years"'],
   },
   {
     name: 'rules/several-errors',

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCatalog } from '../src/enrich/catalog.js';
-import { rulesTable } from '../src/rules/describe.js';
 import { FUNCTIONS, loadRules } from '../src/index.js';
+import { rulesTable } from '../src/rules/describe.js';
 import { ROOT } from './support/cli.js';
 
 const rules = loadRules();
@@ -85,7 +85,14 @@ describe('rule pack', () => {
 describe('precompiled rule pack', () => {
   it('holds the same rules as the YAML it was built from', () => {
     const fromYaml = loadRules([], { usePack: false });
-    const strip = (r: (typeof rules)[number]) => ({ id: r.id, title: r.title, severity: r.severity, cite: r.cite, message: r.message, remediation: r.remediation });
+    const strip = (r: (typeof rules)[number]) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      cite: r.cite,
+      message: r.message,
+      remediation: r.remediation,
+    });
     expect(rules.map(strip)).toEqual(fromYaml.map(strip));
     expect(rules.map((r) => r.check.function)).toEqual(fromYaml.map((r) => r.check.function));
   });

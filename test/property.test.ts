@@ -13,22 +13,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { parse } from 'yaml';
 import {
-  InputError,
-  loadMap,
   audit,
   auditMap,
+  type Diagnostic,
+  InputError,
+  type LoadedRule,
+  loadMap,
   loadRules,
+  type PhiMap,
   propagate,
   SEVERITIES,
   validateMapText,
-  type Diagnostic,
-  type LoadedRule,
-  type PhiMap,
 } from '../src/index.js';
-import { brokenMapArb, brokenOf, flowId, sampleOf, validMapArb, type GenMap } from './support/arbitraries.js';
+import { brokenMapArb, brokenOf, flowId, type GenMap, sampleOf, validMapArb } from './support/arbitraries.js';
 
 /**
  * Regression examples (see the 'regressions' block at the end). PHI that only circles through a flow declaring it (a → b declares phi,
@@ -257,16 +257,14 @@ function checkRealPath(ref: Reference, p: string[], id: string): void {
   const ctx = `path to ${id}: ${JSON.stringify(p)}`;
   expect(p[p.length - 1], ctx).toBe(id);
   expect(new Set(p).size, `${ctx}: simple`).toBe(p.length);
-  const phiEdge = (from: string, to: string) =>
-    ref.edges.filter((e) => e.from === from && e.to === to && [...ref.carried(e)].some(ref.isPhi));
+  const phiEdge = (from: string, to: string) => ref.edges.filter((e) => e.from === from && e.to === to && [...ref.carried(e)].some(ref.isPhi));
   // An origin: own PHI data, or the source of a flow that declares PHI data (the origin rule's flows, or any
   // such flow when the rule names no origin for this node).
   const fromOrigin = (e: RefEdge) =>
     e.flow !== undefined && (ref.originFlows.has(flowId(e.flow)) || (!ref.dist.has(id) && (e.flow.data ?? []).some(ref.isPhi)));
   // When PHI only circles back to the source of a flow that declares it, that source is where its path starts.
   const declaresPhi = (node: string) => ref.edges.some((e) => e.from === node && (e.flow?.data ?? []).some(ref.isPhi));
-  const startsAtOrigin =
-    ref.ownOrigins.has(p[0]!) || (p.length >= 2 && phiEdge(p[0]!, p[1]!).some(fromOrigin)) || (!ref.dist.has(id) && declaresPhi(p[0]!));
+  const startsAtOrigin = ref.ownOrigins.has(p[0]!) || (p.length >= 2 && phiEdge(p[0]!, p[1]!).some(fromOrigin)) || (!ref.dist.has(id) && declaresPhi(p[0]!));
   expect(startsAtOrigin, `${ctx}: starts at a PHI origin`).toBe(true);
   for (let i = 0; i + 1 < p.length; i++) {
     expect(phiEdge(p[i]!, p[i + 1]!).length, `${ctx}: ${p[i]} → ${p[i + 1]} is an edge that carries PHI`).toBeGreaterThan(0);
@@ -432,10 +430,7 @@ describe('the CLI on generated maps (property)', () => {
 
   const exercise = async (text: string) => {
     const file = writeMap(text);
-    const [validate, scanned] = await Promise.all([
-      cli(['validate', file]),
-      cli(['scan', file, '--as-of', AS_OF, '--format', 'json']),
-    ]);
+    const [validate, scanned] = await Promise.all([cli(['validate', file]), cli(['scan', file, '--as-of', AS_OF, '--format', 'json'])]);
     checkRun(validate, `validate ${file}`, false);
     checkRun(scanned, `scan ${file}`, true);
     // Both commands agree on whether the map is usable.
@@ -448,7 +443,10 @@ describe('the CLI on generated maps (property)', () => {
     onTestFinished(() => warn.mockRestore());
     const r = validateMapText('broken.yaml', COLLECTION_KEY.text);
     expectDiagnostics(r.diagnostics, 'broken.yaml');
-    expect(warn.mock.calls.map((c) => String(c[0])), 'the library emits no process warning').toEqual([]);
+    expect(
+      warn.mock.calls.map((c) => String(c[0])),
+      'the library emits no process warning',
+    ).toEqual([]);
     await exercise(COLLECTION_KEY.text);
   }, 30_000);
 

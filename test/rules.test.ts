@@ -39,9 +39,7 @@ describe.each(ruleIds)('rule %s', (rule) => {
     const expected = markers(file).sort(byId);
     expect(expected.length, 'the fail fixture marks at least one finding').toBeGreaterThan(0);
     for (const e of expected) expect(e.id.startsWith(`${rule}@`), `marker ${e.id} names this rule`).toBe(true);
-    const actual = (await findingsOf(rule, file))
-      .map((f) => ({ id: f.id, line: f.location.line }))
-      .sort(byId);
+    const actual = (await findingsOf(rule, file)).map((f) => ({ id: f.id, line: f.location.line })).sort(byId);
     expect(actual).toEqual(expected);
   });
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { mapJsonSchema } from '../src/index.js';
 import { STARTER_MAP } from '../src/cli/starter.js';
+import { mapJsonSchema } from '../src/index.js';
 import { ROOT } from './support/cli.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });

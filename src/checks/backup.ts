@@ -7,8 +7,7 @@ const strength = (v: unknown): number => (typeof v === 'string' && Object.hasOwn
 
 export const backupMatchesSource = defineCheck({
   name: 'backup-matches-source',
-  description:
-    "fails when the node's backup store is weaker than the node: encryption algorithm or key control, public access, or access controls",
+  description: "fails when the node's backup store is weaker than the node: encryption algorithm or key control, public access, or access controls",
   targets: HOSTED_TARGETS,
   options: z.strictObject({}),
   run(node, _o, ctx) {

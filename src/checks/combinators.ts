@@ -48,8 +48,7 @@ export const allOf = defineCheck<{ checks: CheckSpec[] }, (typeof ALL_TARGETS)[n
 
 export const referencedNode = defineCheck<{ field: 'audit_log' | 'backup'; check: CheckSpec }, (typeof HOSTED_TARGETS)[number]>({
   name: 'referenced-node',
-  description:
-    'follows the node reference in `field` (audit_log or backup) and runs `check` on the node it names; not applicable when the field is undeclared',
+  description: 'follows the node reference in `field` (audit_log or backup) and runs `check` on the node it names; not applicable when the field is undeclared',
   targets: HOSTED_TARGETS,
   options: z.strictObject({ field: z.enum(['audit_log', 'backup']), check: checkSpec }),
   // A referenced node is an audit log or a backup store.

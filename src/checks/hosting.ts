@@ -16,8 +16,7 @@ function hostedOn(node: NodeTarget, ctx: CheckContext): { vendor: string; servic
 
 export const hostingEligible = defineCheck({
   name: 'hosting-eligible',
-  description:
-    "fails when the node is hosted on PROVIDER/SERVICE and the bundled catalog does not list SERVICE among the provider's HIPAA-eligible services",
+  description: "fails when the node is hosted on PROVIDER/SERVICE and the bundled catalog does not list SERVICE among the provider's HIPAA-eligible services",
   targets: HOSTED_TARGETS,
   options: z.strictObject({}),
   run(node, _o, ctx) {

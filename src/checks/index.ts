@@ -63,8 +63,11 @@ export function nestedChecks(
   const out: { option: string; index?: number; spec: CheckSpec; nested: NestedOption }[] = [];
   for (const [option, nested] of Object.entries(fn.nested)) {
     const value = options[option];
-    if (nested.list && Array.isArray(value)) value.forEach((spec, index) => out.push({ option, index, spec: spec as CheckSpec, nested }));
-    else if (!nested.list && value && typeof value === 'object') out.push({ option, spec: value as CheckSpec, nested });
+    if (nested.list && Array.isArray(value)) {
+      value.forEach((spec, index) => {
+        out.push({ option, index, spec: spec as CheckSpec, nested });
+      });
+    } else if (!nested.list && value && typeof value === 'object') out.push({ option, spec: value as CheckSpec, nested });
   }
   return out;
 }

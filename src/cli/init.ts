@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, noPosition } from '../source/diagnostics.js';
 import { mapJsonSchema } from '../map/json-schema.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { STARTER_MAP } from './starter.js';
 

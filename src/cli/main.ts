@@ -2,8 +2,8 @@
 /** The CLI: thin commands over the library. Each command's module loads only when that command runs. */
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { toolVersion } from '../package.js';
 import { describeFormats, FORMATS } from '../format/registry.js';
+import { toolVersion } from '../package.js';
 import { EXIT } from './exit.js';
 import { run } from './run.js';
 
@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITY_CHOICES).default('high'))
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
-    .option('--rules <dir>', "add a folder of your own rules (repeatable)", collect, [] as string[])
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
     .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
     .action((paths: string[], opts) => run(async () => (await import('./scan.js')).scanCommand(paths, opts)));
 

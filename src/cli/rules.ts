@@ -1,8 +1,8 @@
+import { functionsList, ruleDoc, rulesList, rulesTable } from '../rules/describe.js';
+import { loadRules } from '../rules/load.js';
 import { InputError, noPosition } from '../source/diagnostics.js';
 import { closest } from '../source/suggest.js';
-import { functionsList, ruleDoc, rulesList, rulesTable } from '../rules/describe.js';
 import { EXIT, type ExitCode } from './exit.js';
-import { loadRules } from '../rules/load.js';
 
 export async function rulesCommand(
   id: string | undefined,
@@ -15,7 +15,10 @@ export async function rulesCommand(
   const rules = loadRules(flags.rules);
   const selected = id === undefined ? rules : rules.filter((r) => r.id === id);
   if (id !== undefined && selected.length === 0) {
-    const hint = closest(id, rules.map((r) => r.id));
+    const hint = closest(
+      id,
+      rules.map((r) => r.id),
+    );
     throw new InputError([noPosition(id, `no rule with this id${hint ? `: did you mean "${hint}"?` : ''} (\`phi-audit rules\` lists them)`)]);
   }
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(id === undefined ? selected : selected[0], null, 2)}\n`);

@@ -1,5 +1,5 @@
 /** Runs a command and turns its outcome, or its failure, into an exit code (see exit.ts). */
-import { formatDiagnostic, InputError, type Diagnostic } from '../source/diagnostics.js';
+import { type Diagnostic, formatDiagnostic, InputError } from '../source/diagnostics.js';
 import { readEnv } from './env.js';
 import { EXIT, type ExitCode } from './exit.js';
 

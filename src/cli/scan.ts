@@ -1,11 +1,11 @@
 /** `phi-audit scan`: flags → audit() → format → write. */
 import path from 'node:path';
 import { audit } from '../audit.js';
-import { loadFormatter, type Format } from '../format/registry.js';
+import { type Format, loadFormatter } from '../format/registry.js';
 import type { Severity } from '../rules/schema.js';
 import { noPosition } from '../source/diagnostics.js';
 import { readEnv } from './env.js';
-import { exitForReport, type ExitCode } from './exit.js';
+import { type ExitCode, exitForReport } from './exit.js';
 import { emit, useColor } from './output.js';
 import { reportProblems } from './run.js';
 

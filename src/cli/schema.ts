@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { InputError, noPosition } from '../source/diagnostics.js';
 import { mapJsonSchema } from '../map/json-schema.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { emit } from './output.js';
 

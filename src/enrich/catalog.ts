@@ -7,8 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../source/diagnostics.js';
 import { issuesToDiagnostics } from '../source/issues.js';
-import { parseYaml } from '../source/yaml.js';
 import { ID_PATTERN } from '../source/names.js';
+import { parseYaml } from '../source/yaml.js';
 
 // The schemas are built on first use: a scan reads the precompiled catalog and never needs them.
 function buildSchemas() {

@@ -9,10 +9,10 @@ import type { Catalog } from '../enrich/catalog.js';
 import type { Fact, FactReader } from '../enrich/facts.js';
 import type { Propagation } from '../graph/propagate.js';
 import { kindOf, type PhiMap } from '../map/model.js';
-import { type Anchor, position } from '../source/positions.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
+import { type Anchor, position } from '../source/positions.js';
 import { compareFindings, Finding, type RuleOutcome } from './finding.js';
-import { compileRule, render, type CompiledRule, type TargetFacts } from './messages.js';
+import { type CompiledRule, compileRule, render, type TargetFacts } from './messages.js';
 
 export interface EvaluateInput {
   readonly map: PhiMap;
@@ -184,7 +184,11 @@ export function evaluate(input: EvaluateInput): Evaluation {
       if (!targets.includes(type)) continue;
       for (const c of list) {
         const kind = c.target.type === 'flow' ? undefined : c.target.kind;
-        if ((phiMode === 'required' && !c.phi) || (kinds && (kind === undefined || !kinds.includes(kind))) || (exclude_kinds && kind !== undefined && exclude_kinds.includes(kind))) {
+        if (
+          (phiMode === 'required' && !c.phi) ||
+          (kinds && (kind === undefined || !kinds.includes(kind))) ||
+          (exclude_kinds && kind !== undefined && exclude_kinds.includes(kind))
+        ) {
           outcome.not_applicable++;
           continue;
         }
@@ -221,7 +225,6 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
   return { findings: findings.sort(compareFindings), outcomes };
 }
-
 
 function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts, evidence: Fact[]): Finding {
   const rule = compiled.rule;

@@ -1,8 +1,8 @@
 /** Findings are data: wording beyond the rule's message, colour and layout belong to formatters. */
 import type { Fact, Provenance } from '../enrich/facts.js';
-import { formatLocation } from '../source/diagnostics.js';
-import { position, type Position } from '../source/positions.js';
 import { SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
+import { formatLocation } from '../source/diagnostics.js';
+import { type Position, position } from '../source/positions.js';
 
 export type FindingStatus = 'fail' | 'unknown';
 

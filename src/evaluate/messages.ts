@@ -1,6 +1,7 @@
 /** A rule's messages, compiled once: a template per reason, filled from the check's arguments and the target. */
-import type { Position } from '../source/positions.js';
+
 import { citationText, type LoadedRule } from '../rules/schema.js';
+import type { Position } from '../source/positions.js';
 
 /** What a finding says about its target, worked out once per target. */
 export interface TargetFacts {

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { formatLocation, SEVERITIES, type FormatOptions, type Formatter, type Report, type Severity } from '../report/model.js';
+import { type FormatOptions, type Formatter, formatLocation, type Report, SEVERITIES, type Severity } from '../report/model.js';
 import { groupByTarget } from './group.js';
 
 const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
@@ -48,7 +48,8 @@ function formatTextString(result: Report, options: FormatOptions): string {
   for (const group of groupByTarget(result.findings)) {
     const first = group.findings[0]!;
     out.push(`${c.bold(group.target)} ${c.dim(`(${first.target_type})`)}  ${c.underline(formatLocation(first.location))}`);
-    if (first.phiPath.length > 0) out.push(`  ${c.dim('PHI path:')} ${first.phiPath.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
+    if (first.phiPath.length > 0)
+      out.push(`  ${c.dim('PHI path:')} ${first.phiPath.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
     for (const f of group.findings) {
       const status = f.status === 'unknown' ? ` ${c.magenta('UNKNOWN')}` : '';
       out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${f.rule}  ${c.dim(f.cite.join(', '))}`);

@@ -4,7 +4,7 @@
  * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.
  */
-import { backupOf, flowData, flowDeidentifies, hostingOf, ownData, subprocessorsOf, type MapFlow, type PhiMap } from '../map/model.js';
+import { backupOf, flowData, flowDeidentifies, hostingOf, type MapFlow, ownData, type PhiMap, subprocessorsOf } from '../map/model.js';
 
 export type EdgeKind = 'flow' | 'backup' | 'hosting' | 'subprocessor';
 
@@ -113,8 +113,7 @@ export function propagate(map: PhiMap): Propagation {
   const out: Edge[][] = Array.from({ length: n }, () => []);
   for (const e of edges) out[e.from]!.push(e);
 
-  const carried = (e: Edge, holds: Uint32Array[]): Uint32Array =>
-    e.fixed ?? (e.deidentify ? deidentify(holds[e.from]!) : holds[e.from]!);
+  const carried = (e: Edge, holds: Uint32Array[]): Uint32Array => e.fixed ?? (e.deidentify ? deidentify(holds[e.from]!) : holds[e.from]!);
 
   // Fixed point.
   const holds: Uint32Array[] = ids.map((id) => maskOf(ownData(map.nodes.get(id)!)));

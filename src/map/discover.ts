@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import type Ignore from 'ignore';
-import { InputError, noPosition, type Diagnostic } from '../source/diagnostics.js';
+import { type Diagnostic, InputError, noPosition } from '../source/diagnostics.js';
 
 // Globbing is needed only for folders and patterns; a scan of named files starts without loading it.
 const require = createRequire(import.meta.url);

@@ -1,18 +1,9 @@
 /** Merge validated map files into one map, then check every reference. */
-import { formatLocation, type Diagnostic } from '../source/diagnostics.js';
+import { type Diagnostic, formatLocation } from '../source/diagnostics.js';
 import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
 import { type Candidates, closest, prepareCandidates } from '../source/suggest.js';
-import {
-  BUILTIN_CLASSES,
-  parseHosting,
-  SECTION_TYPE,
-  type DataClassInfo,
-  type EnvironmentInfo,
-  type MapFlow,
-  type MapNode,
-  type PhiMap,
-} from './model.js';
-import { ID_PATTERN, NODE_SECTIONS, type MapFileSpec } from './schema.js';
+import { BUILTIN_CLASSES, type DataClassInfo, type EnvironmentInfo, type MapFlow, type MapNode, type PhiMap, parseHosting, SECTION_TYPE } from './model.js';
+import { ID_PATTERN, type MapFileSpec, NODE_SECTIONS } from './schema.js';
 
 export interface ValidFile {
   source: SourceFile;
@@ -145,7 +136,11 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   const checkClasses = (classes: readonly string[] | undefined, ref: SourceRef) => {
     (classes ?? []).forEach((c, i) => {
       if (!dataClasses.has(c)) {
-        report({ source: ref.source, path: [...ref.path, i] }, `unknown data class "${c}"${didYouMean(c, idsOf('class'))}: declare it under data_classes: with phi: true or false`, 'value');
+        report(
+          { source: ref.source, path: [...ref.path, i] },
+          `unknown data class "${c}"${didYouMean(c, idsOf('class'))}: declare it under data_classes: with phi: true or false`,
+          'value',
+        );
       }
     });
   };
@@ -174,13 +169,21 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     }
     const spec = node.spec;
     if (spec.environment !== undefined && !environments.has(spec.environment)) {
-      report(at('environment'), `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, idsOf('environment'))}`, 'value');
+      report(
+        at('environment'),
+        `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, idsOf('environment'))}`,
+        'value',
+      );
     }
     const hosting = parseHosting(spec.hosting);
     if (hosting) {
       const vendor = nodes.get(hosting.vendor);
       if (!vendor) {
-        report(at('hosting'), `hosting names vendor "${hosting.vendor}", which is not declared under vendors:${didYouMean(hosting.vendor, idsOf('vendor'))}; declare it with its BAA, or write hosting: self`, 'value');
+        report(
+          at('hosting'),
+          `hosting names vendor "${hosting.vendor}", which is not declared under vendors:${didYouMean(hosting.vendor, idsOf('vendor'))}; declare it with its BAA, or write hosting: self`,
+          'value',
+        );
       } else if (vendor.type !== 'vendor') {
         report(at('hosting'), `hosting must name a vendor, but "${hosting.vendor}" is a ${vendor.type}`, 'value');
       } else if (hosting.service === '') {

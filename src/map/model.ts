@@ -3,6 +3,7 @@ import type { Anchor } from '../source/positions.js';
 import { parseHosting } from './hosting.js';
 
 export { parseHosting };
+
 import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
@@ -58,7 +59,6 @@ export const BUILTIN_CLASSES: readonly DataClassInfo[] = [
   { id: 'phi', phi: true, description: 'protected health information' },
   { id: 'deidentified', phi: false, description: 'de-identified under 164.514(b); not PHI' },
 ];
-
 
 // The structure the graph and the evaluator need, read from the map's format in this one place. Safeguard fields
 // are not here: checks read those as facts (src/enrich/facts.ts), which live evidence can verify or contradict.

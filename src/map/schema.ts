@@ -15,18 +15,7 @@ const date = z.string().refine(isCalendarDate, { message: 'expected a real calen
 const classList = z.array(z.string()).describe('data classes: `phi`, `deidentified` or ids from data_classes');
 
 export const ENCRYPTION_ALGORITHMS = ['none', 'aes-128', 'aes-192', 'aes-256'] as const;
-export const STORE_KINDS = [
-  'database',
-  'object-store',
-  'queue',
-  'dead-letter-queue',
-  'cache',
-  'filesystem',
-  'dataset',
-  'model',
-  'backup',
-  'device',
-] as const;
+export const STORE_KINDS = ['database', 'object-store', 'queue', 'dead-letter-queue', 'cache', 'filesystem', 'dataset', 'model', 'backup', 'device'] as const;
 export const LOG_KINDS = ['application', 'audit', 'trace', 'metrics', 'error-tracking'] as const;
 export const TLS_VERSIONS = ['none', '1.0', '1.1', '1.2', '1.3'] as const;
 export const FLOW_CONDITIONS = ['normal', 'error', 'retry', 'debug'] as const;

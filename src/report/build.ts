@@ -2,7 +2,7 @@
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
 import type { Propagation } from '../graph/propagate.js';
 import { environmentOf, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
-import { citationText, SEVERITIES, SEVERITY_RANK, type LoadedRule, type Severity } from '../rules/schema.js';
+import { citationText, type LoadedRule, SEVERITIES, SEVERITY_RANK, type Severity } from '../rules/schema.js';
 import { position } from '../source/positions.js';
 import { isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
 
@@ -24,7 +24,13 @@ export function ruleInfo(rule: LoadedRule): ReportRule {
     title: rule.title,
     severity: rule.severity,
     severities,
-    cite: rule.cite.map((c) => ({ text: citationText(c), regulation: c.regulation, section: c.section, standard: c.standard, implementation: c.implementation })),
+    cite: rule.cite.map((c) => ({
+      text: citationText(c),
+      regulation: c.regulation,
+      section: c.section,
+      standard: c.standard,
+      implementation: c.implementation,
+    })),
     rationale: rule.rationale.trim(),
     remediation: rule.remediation.trim(),
     file: rule.file,

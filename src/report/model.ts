@@ -3,14 +3,15 @@
  * metadata once per rule, a graph view for diagrams and code flows, findings with their reasons, arguments and
  * evidence, outcome counts per rule including passes, and the summary.
  */
-import type { Evidence, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
+
 import type { Provenance } from '../enrich/facts.js';
+import type { Evidence, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { formatLocation } from '../source/diagnostics.js';
 import type { Position } from '../source/positions.js';
 
-export { formatLocation, SEVERITIES, SEVERITY_RANK };
 export type { Evidence, FindingStatus, Position, Provenance, RuleOutcome, Severity, TargetType };
+export { formatLocation, SEVERITIES, SEVERITY_RANK };
 
 export interface ReportCitation {
   /** `45 CFR 164.312(a)(1)` */

@@ -1,6 +1,6 @@
 /** Rule listings and rule docs: pure functions over loaded rules, shared by `phi-audit rules` and the README table. */
 import { FUNCTIONS } from '../checks/index.js';
-import { citationText, type CheckSpec, type LoadedRule } from './schema.js';
+import { type CheckSpec, citationText, type LoadedRule } from './schema.js';
 
 const one = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -9,7 +9,9 @@ export function rulesTable(rules: readonly LoadedRule[]): string {
   for (const r of rules) {
     const kinds = r.applies_to.kinds ? ` (${r.applies_to.kinds.join(', ')})` : '';
     const raised = r.escalate ? ` (can rise to ${[...new Set(r.escalate.map((e) => e.severity))].join(', ')})` : '';
-    lines.push(`| \`${r.id}\` | ${r.severity}${raised} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`);
+    lines.push(
+      `| \`${r.id}\` | ${r.severity}${raised} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

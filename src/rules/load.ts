@@ -1,17 +1,17 @@
 /** Load and validate rule files: built-in ones plus any `--rules DIR` a team adds. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, noPosition, sortDiagnostics, type Diagnostic } from '../source/diagnostics.js';
-import { displayPath } from '../source/names.js';
+import type { z } from 'zod';
+import { FUNCTIONS, nestedChecks } from '../checks/index.js';
+import { builtinRulesDir } from '../package.js';
+import { type Diagnostic, InputError, noPosition, sortDiagnostics } from '../source/diagnostics.js';
 import { issuesToDiagnostics } from '../source/issues.js';
-import { parseYaml } from '../source/yaml.js';
+import { displayPath } from '../source/names.js';
 import { locate, type SourceFile, type YamlPath } from '../source/positions.js';
 import { closest } from '../source/suggest.js';
-import { builtinRulesDir } from '../package.js';
-import { FUNCTIONS, nestedChecks } from '../checks/index.js';
+import { parseYaml } from '../source/yaml.js';
 import { readPack } from './pack.js';
-import { RuleSchema, type CheckSpec, type LoadedRule } from './schema.js';
-import { z } from 'zod';
+import { type CheckSpec, type LoadedRule, RuleSchema } from './schema.js';
 
 /** Validate a check (and any nested checks) against the named functions' option schemas. */
 function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, targets: readonly string[]): Diagnostic[] {
@@ -45,11 +45,7 @@ function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, tar
   return out;
 }
 
-export function parseRuleText(
-  displayName: string,
-  text: string,
-  builtin: boolean,
-): { rule?: LoadedRule; source?: SourceFile; diagnostics: Diagnostic[] } {
+export function parseRuleText(displayName: string, text: string, builtin: boolean): { rule?: LoadedRule; source?: SourceFile; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(displayName, text, 'a rule file');
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
@@ -65,7 +61,9 @@ export function parseRuleText(
   const targets = rule.applies_to.targets;
   diagnostics.push(...checkDiagnostics(source, rule.check, ['check'], targets));
   if (rule.applies_to.when) diagnostics.push(...checkDiagnostics(source, rule.applies_to.when, ['applies_to', 'when'], targets));
-  (rule.escalate ?? []).forEach((e, i) => diagnostics.push(...checkDiagnostics(source, e.when, ['escalate', i, 'when'], targets)));
+  (rule.escalate ?? []).forEach((e, i) => {
+    diagnostics.push(...checkDiagnostics(source, e.when, ['escalate', i, 'when'], targets));
+  });
   if (typeof rule.message === 'object' && !('default' in rule.message) && !('fail' in rule.message)) {
     diagnostics.push({ ...locate({ source, path: ['message'] }), message: 'a message per reason needs a `default` entry for the reasons it does not name' });
   }
@@ -81,10 +79,7 @@ function ruleFilesIn(dir: string): string[] {
 }
 
 /** Built-in rules, then each extra folder's. Throws InputError listing every problem in every rule file. */
-export function loadRules(
-  extraDirs: readonly string[] = [],
-  options: { builtin?: boolean; cwd?: string; usePack?: boolean } = {},
-): LoadedRule[] {
+export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean; cwd?: string; usePack?: boolean } = {}): LoadedRule[] {
   const cwd = options.cwd ?? process.cwd();
   const sources: { file: string; builtin: boolean }[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { catalogFrom, loadCatalog, type Catalog, type CatalogData } from '../enrich/catalog.js';
+import { type Catalog, type CatalogData, catalogFrom, loadCatalog } from '../enrich/catalog.js';
 import { builtinRulesDir, catalogDir, packageRoot } from '../package.js';
 import type { LoadedRule } from './schema.js';
 

@@ -38,10 +38,7 @@ function buildRuleSchema() {
       targets: z.array(z.enum(TARGET_TYPES)).min(1),
       kinds: z.array(z.string()).optional().describe('store or log kinds; absent = all'),
       exclude_kinds: z.array(z.string()).optional(),
-      phi: z
-        .enum(['required', 'any'])
-        .default('required')
-        .describe('required (default): only targets that hold, send or carry PHI; any: every target'),
+      phi: z.enum(['required', 'any']).default('required').describe('required (default): only targets that hold, send or carry PHI; any: every target'),
       when: Check.optional().describe('a check that must pass for the rule to apply'),
     }),
     check: Check,

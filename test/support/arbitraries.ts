@@ -73,8 +73,54 @@ export const BUILTIN_CLASS_IDS = ['phi', 'deidentified'] as const;
 // Ids
 
 /** Ids that YAML would read as something other than a string when written plain; stringify must quote them. */
-const TRICKY_IDS = ['0', '1', '007', '1.0', '1e3', '0x1f', '0o7', '1_000', 'null', 'true', 'false', 'yes', 'no', 'on', 'off', 'nan', 'inf', 'y', 'n', 'self', 'a..b', 'a--b', 'x_', '9-9'];
-const READABLE_IDS = ['aws', 'gcp', 'sentry', 'openai', 'ehr', 'api', 'web', 'etl', 'db', 'cache', 'queue', 'dlq', 'bucket', 'logs', 'audit', 'trace', 'warehouse', 'model', 'laptop', 'backup'];
+const TRICKY_IDS = [
+  '0',
+  '1',
+  '007',
+  '1.0',
+  '1e3',
+  '0x1f',
+  '0o7',
+  '1_000',
+  'null',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'nan',
+  'inf',
+  'y',
+  'n',
+  'self',
+  'a..b',
+  'a--b',
+  'x_',
+  '9-9',
+];
+const READABLE_IDS = [
+  'aws',
+  'gcp',
+  'sentry',
+  'openai',
+  'ehr',
+  'api',
+  'web',
+  'etl',
+  'db',
+  'cache',
+  'queue',
+  'dlq',
+  'bucket',
+  'logs',
+  'audit',
+  'trace',
+  'warehouse',
+  'model',
+  'laptop',
+  'backup',
+];
 
 export const idArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...READABLE_IDS) },
@@ -138,10 +184,7 @@ const skeletonArb: fc.Arbitrary<Skeleton> = fc
       maxLength: 12,
       selector: (n) => n.id,
     }),
-    rawFlows: fc.array(
-      fc.record({ from: fc.nat(), to: fc.nat(), id: maybe(idArb, 6), wantsId: fc.boolean() }),
-      { maxLength: 30 },
-    ),
+    rawFlows: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), id: maybe(idArb, 6), wantsId: fc.boolean() }), { maxLength: 30 }),
   })
   .map((s) => s as Skeleton);
 
@@ -435,10 +478,32 @@ interface DocMutation {
 }
 
 const unknownKeyArb = fc.oneof(
-  fc.constantFrom('encrpytion', 'acess', 'bakup', 'hostng', 'dataa', 'flow', 'node', 'phi', 'Data', 'version', 'from', '', ' ', '<<', '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+  fc.constantFrom(
+    'encrpytion',
+    'acess',
+    'bakup',
+    'hostng',
+    'dataa',
+    'flow',
+    'node',
+    'phi',
+    'Data',
+    'version',
+    'from',
+    '',
+    ' ',
+    '<<',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+  ),
   fc.string({ minLength: 1, maxLength: 12 }),
 );
-const danglingIdArb = fc.oneof(fc.constantFrom('nowhere', 'AWS', 'Ehr', 's3 bucket', '', '-x', '.x', 'a/b', 'phi', 'self/'), idArb.map((s) => `${s}-missing`));
+const danglingIdArb = fc.oneof(
+  fc.constantFrom('nowhere', 'AWS', 'Ehr', 's3 bucket', '', '-x', '.x', 'a/b', 'phi', 'self/'),
+  idArb.map((s) => `${s}-missing`),
+);
 
 const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
   // An unknown key in some mapping.
@@ -468,8 +533,9 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
     },
   })),
   // A reference names something undeclared.
-  fc.tuple(fc.nat(), fc.constantFrom('from', 'to', 'backup', 'hosting', 'audit_log', 'environment', 'subprocessor', 'data'), danglingIdArb).map(
-    ([n, field, id]) => ({
+  fc
+    .tuple(fc.nat(), fc.constantFrom('from', 'to', 'backup', 'hosting', 'audit_log', 'environment', 'subprocessor', 'data'), danglingIdArb)
+    .map(([n, field, id]) => ({
       name: `dangling ${field} ${JSON.stringify(id)}`,
       apply: (doc: Record<string, unknown>) => {
         if (field === 'from' || field === 'to') {
@@ -486,8 +552,7 @@ const docMutationArb: fc.Arbitrary<DocMutation> = fc.oneof(
         else if (field === 'data') node.spec.data = [...((Array.isArray(node.spec.data) ? node.spec.data : []) as unknown[]), id];
         else node.spec[field] = id;
       },
-    }),
-  ),
+    })),
   // A node id declared twice (in another section, or the same section through a second file-like key).
   fc.tuple(fc.nat(), fc.constantFrom(...SECTIONS)).map(([n, section]) => ({
     name: `duplicate id into ${section}`,
@@ -595,7 +660,39 @@ function lineEdit(name: string, edit: (lines: string[], i: number) => unknown): 
   }));
 }
 
-const INSERTS = ['\t', ':', ': ', '"', "'", '{', '}', '[', ']', '&a ', '*a', '*nope', '- ', '#', '\n', '\n---\n', '%YAML 1.2\n', '? ', '|', '>', '!!binary ', '!tag ', '@', '`', '\r', '\u0000', '\ufeff', '\u2028', '\\', ',', '<<: *a\n'];
+const INSERTS = [
+  '\t',
+  ':',
+  ': ',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a ',
+  '*a',
+  '*nope',
+  '- ',
+  '#',
+  '\n',
+  '\n---\n',
+  '%YAML 1.2\n',
+  '? ',
+  '|',
+  '>',
+  '!!binary ',
+  '!tag ',
+  '@',
+  '`',
+  '\r',
+  '\u0000',
+  '\ufeff',
+  '\u2028',
+  '\\',
+  ',',
+  '<<: *a\n',
+];
 
 const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }).map((at) => ({
@@ -648,10 +745,26 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
       return `${t}\nbomb:\n${s.replace(/^/gm, '  ')}`;
     },
   })),
-  fc.constantFrom('', '\n', '# only a comment\n', '---\n', '...\n', 'version: 1\n---\nversion: 1\n', '[]\n', '- version: 1\n', '42\n', 'null\n', '"text"\n', '{}\n', 'version:\n').map((whole) => ({
-    name: `whole file ${JSON.stringify(whole)}`,
-    apply: () => whole,
-  })),
+  fc
+    .constantFrom(
+      '',
+      '\n',
+      '# only a comment\n',
+      '---\n',
+      '...\n',
+      'version: 1\n---\nversion: 1\n',
+      '[]\n',
+      '- version: 1\n',
+      '42\n',
+      'null\n',
+      '"text"\n',
+      '{}\n',
+      'version:\n',
+    )
+    .map((whole) => ({
+      name: `whole file ${JSON.stringify(whole)}`,
+      apply: () => whole,
+    })),
 );
 
 export const brokenMapArb: fc.Arbitrary<BrokenSample> = fc

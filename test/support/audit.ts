@@ -1,7 +1,7 @@
 /** The library's pipeline, for tests: a report from map files or from map text, failing loudly on input errors. */
-import { audit, auditMap, loadRules, type AuditOptions, type LoadedRule, type PhiMap, type Report } from '../../src/index.js';
-import { mergeFiles } from '../../src/map/merge.js';
+import { type AuditOptions, audit, auditMap, type LoadedRule, loadRules, type PhiMap, type Report } from '../../src/index.js';
 import { validateMapText } from '../../src/map/load.js';
+import { mergeFiles } from '../../src/map/merge.js';
 import { ROOT } from './cli.js';
 
 let builtin: LoadedRule[] | undefined;

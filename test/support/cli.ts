@@ -1,7 +1,7 @@
 /** Runs the built CLI as a real process, the way users and CI do. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'bin', 'phi-audit.js');
