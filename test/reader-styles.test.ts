@@ -1,7 +1,8 @@
 /**
  * Property: on maps written in varied YAML styles (test/support/yaml-styles.ts), the fast reader gives exactly the
  * exact reader's value and, for every node id, flow item and a sample of deeper paths (present and missing), the
- * same `locate` position, at the key and at the value. The fast path must actually be taken on most samples.
+ * same `locate` position, at the key and at the value, mostly without a tree of the whole file. The fast path must
+ * actually be taken on most samples.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,7 @@ describe('the fast reader on varied YAML styles (property)', () => {
   it('gives the exact reader value and positions, and is taken on most samples', () => {
     let runs = 0;
     let taken = 0;
+    let whole = 0;
     fc.assert(
       fc.property(styledMapArb, ({ sample, text }) => {
         runs++;
@@ -85,10 +87,13 @@ describe('the fast reader on varied YAML styles (property)', () => {
         const diff = sameValue(ok.value, exact.value);
         if (diff) throw new Error(`values differ at ${diff}\n${text}`);
         comparePositions(ok.source, exact.source, probePaths(exact.value));
+        if ((ok.source.locator as unknown as { whole?: unknown }).whole) whole++;
       }),
       { numRuns: 200 },
     );
     expect(taken / runs).toBeGreaterThan(0.8);
+    // Positions come from the index and from entries or sections parsed alone, rarely from a tree of the whole file.
+    expect(whole / taken).toBeLessThan(0.2);
   }, 120_000);
 
   it('gives the same when it parses the file in pieces of any size', () => {

@@ -159,6 +159,24 @@ function nextLine(text: string, offset: number): number {
 
 const SPACES = /^ *$/;
 const DASH = /^ *- +$/;
+/** A dash alone on its line (a comment aside): the item starts on a later line. */
+const LONE_DASH = /^ *-(?: +#.*)? *\r?$/;
+const BLANK_OR_COMMENT_LINE = /^ *(?:#.*)?\r?$/;
+
+/** Where a list item's line starts: the line of its dash, when its node starts there or on a later line. */
+function itemLine(text: string, first: number): number {
+  const ls = lineStart(text, first);
+  if (DASH.test(text.slice(ls, first))) return ls;
+  if (!SPACES.test(text.slice(ls, first))) return NONE;
+  for (let end = ls - 1; end > 0; ) {
+    const start = lineStart(text, end);
+    const line = text.slice(start, end);
+    if (LONE_DASH.test(line)) return start;
+    if (!BLANK_OR_COMMENT_LINE.test(line)) return NONE;
+    end = start - 1;
+  }
+  return NONE;
+}
 
 // Line breaks and marks the two parsers may read differently; rare in maps, so such files take the exact path.
 const UNSURE_TEXT = /[\t\u0085\u2028\u2029\ufeff]|\r(?!\n)/;
@@ -448,8 +466,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
       if (frame.level === 2 && frame.section) {
         const s = frame.section;
         s.offsets.push(offset);
-        const ls = first === NONE ? NONE : lineStart(text, first);
-        s.starts.push(ls !== NONE && DASH.test(text.slice(ls, first)) ? ls : NONE);
+        s.starts.push(first === NONE ? NONE : itemLine(text, first));
       }
       frame.count++;
       return;
