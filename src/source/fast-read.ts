@@ -103,8 +103,6 @@ const decline = (why: string): never => {
 
 /** Names a plain object inherits (`toString`, `__proto__`...): the only keys that need more than an assignment. */
 const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
-/** `key` is set in `obj` (values are never undefined: an empty value is null). */
-const has = (obj: Record<string, unknown>, key: string): boolean => (INHERITED.has(key) ? Object.hasOwn(obj, key) : obj[key] !== undefined);
 
 /** Set like the yaml package's toJS does: an inherited name (`__proto__`, `toString`) becomes an own property. */
 function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
@@ -385,7 +383,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
     const obj = frame.value as Record<string, unknown>;
     const src = source as Record<string, unknown>;
     for (const k of Object.keys(src)) {
-      if (!has(obj, k)) {
+      if (!Object.hasOwn(obj, k)) {
         Object.defineProperty(obj, k, { value: src[k], writable: true, enumerable: true, configurable: true });
         (frame.merged ??= new Set()).add(k);
       }
@@ -408,7 +406,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
       frame.keyIsMerge = true;
     } else {
       const obj = frame.value as Record<string, unknown>;
-      if (has(obj, key) && !frame.merged?.has(key)) decline('duplicate key'); // the exact path reports it
+      if (Object.hasOwn(obj, key) && !frame.merged?.has(key)) decline('duplicate key'); // the exact path reports it
       frame.keyIsMerge = false;
     }
     frame.key = key;
