@@ -95,7 +95,7 @@ function positionOf(text: string, needle: string, nth = 1): { line: number; colu
 }
 
 describe('large maps through the map-file reader', () => {
-  const n = 3000;
+  const n = 2000;
   const text = bigMap(n);
 
   it(
@@ -123,10 +123,10 @@ describe('large maps through the map-file reader', () => {
         expect(read.fast.pieces).toBeGreaterThan(2);
         expect(read.value).toEqual(exact.value);
         for (const p of [
-          ['flows', 7000, 'to'],
-          ['flows', 8999],
-          ['stores', 'db-2997', 'hosting'],
-          ['logs', 'log-2999'],
+          ['flows', 4000, 'to'],
+          ['flows', 5999],
+          ['stores', 'db-1997', 'hosting'],
+          ['logs', 'log-1999'],
           ['services', 'svc-0', 'data', 0],
         ]) {
           for (const at of ['key', 'value'] as const)
@@ -157,12 +157,12 @@ describe('large maps through the map-file reader', () => {
       const exact = readMapSource('big.phi.yaml', text, { fast: false });
       if (!read.ok || !exact.ok) return expect.unreachable('the map is valid');
       const paths = [
-        ['flows', 7000, 'to'],
-        ['flows', 7001, 'data', 0],
-        ['flows', 8999, 'missing'],
-        ['stores', 'db-2500', 'encryption', 'at_rest'],
-        ['stores', 'db-2997', 'kind'],
-        ['stores', 'db-2997', 'hosting'],
+        ['flows', 4000, 'to'],
+        ['flows', 4001, 'data', 0],
+        ['flows', 5999, 'missing'],
+        ['stores', 'db-1500', 'encryption', 'at_rest'],
+        ['stores', 'db-1997', 'kind'],
+        ['stores', 'db-1997', 'hosting'],
         ['services', 'svc-0', 'data', 0],
         ['logs', 'log-2', 'description'],
         ['vendors', 'aws', 'baa', 'services', 1],
@@ -180,12 +180,12 @@ describe('large maps through the map-file reader', () => {
   it(
     'report a schema error deep in the file at its exact line and column',
     () => {
-      const broken = text.replace('  db-2500:\n', '  db-2500:\n    encripton: {}\n');
+      const broken = text.replace('  db-1500:\n', '  db-1500:\n    encripton: {}\n');
       const expected = positionOf(broken, 'encripton');
       const file = write(broken);
       const d = diagnosticsOf(file);
       expect(d).toEqual([
-        expect.objectContaining({ ...expected, message: expect.stringContaining('unknown key "encripton" in stores.db-2500: did you mean "encryption"?') }),
+        expect.objectContaining({ ...expected, message: expect.stringContaining('unknown key "encripton" in stores.db-1500: did you mean "encryption"?') }),
       ]);
       expect(diagnosticsOf(file, false)).toEqual(d);
     },
@@ -195,7 +195,7 @@ describe('large maps through the map-file reader', () => {
   it(
     'report a reference error found after merging at its exact position',
     () => {
-      const broken = text.replace(/(from: "?svc-2999"?,?\s*to: "?)db-2999/, '$1db-9999');
+      const broken = text.replace(/(from: "?svc-1999"?,?\s*to: "?)db-1999/, '$1db-9999');
       expect(broken).not.toBe(text);
       // The value's position is where its text starts: at the opening quote when it is quoted.
       const found = broken.indexOf('db-9999');
@@ -213,16 +213,16 @@ describe('large maps through the map-file reader', () => {
   it(
     'report a duplicate id far apart: in one section (a YAML error) and across sections (naming both places)',
     () => {
-      const sameSection = text.replace('  svc-2900:\n', '  svc-3:\n');
+      const sameSection = text.replace('  svc-1900:\n', '  svc-3:\n');
       expect(readMapSource('x', sameSection).fast).toBeUndefined();
       const d1 = diagnosticsOf(write(sameSection));
       expect(d1).toEqual([expect.objectContaining({ ...positionOf(sameSection, 'svc-3:', 2), message: expect.stringContaining('duplicate key "svc-3"') })]);
 
-      const across = text.replace('  log-2990:\n', '  svc-12:\n');
+      const across = text.replace('  log-1990:\n', '  svc-12:\n');
       expect(readMapSource('x', across).fast).toBeDefined();
       const first = positionOf(across, '  svc-12:');
       const second = positionOf(across, '  svc-12:', 2);
-      // (The flows to log-2990 now name an undeclared node too.)
+      // (The flows to log-1990 now name an undeclared node too.)
       const acrossFile = write(across);
       const d2 = diagnosticsOf(acrossFile);
       const dup = d2.filter((x) => x.message.startsWith('duplicate id'));
@@ -254,7 +254,7 @@ describe('large maps through the map-file reader', () => {
       const crlf = `\ufeff${text.replace(/\n/g, '\r\n')}`;
       const read = readMapSource('x', crlf);
       expect(read.fast).toBeDefined();
-      const broken = crlf.replace('  db-2500:\r\n', '  db-2500:\r\n    encripton: {}\r\n');
+      const broken = crlf.replace('  db-1500:\r\n', '  db-1500:\r\n    encripton: {}\r\n');
       const file = write(broken);
       const d = diagnosticsOf(file);
       expect(d).toEqual([expect.objectContaining({ ...positionOf(broken.replace(/\r/g, ''), 'encripton') })]);
