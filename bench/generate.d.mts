@@ -68,3 +68,6 @@ export interface MapCheck {
 
 /** Checks a parsed map without the generator's knowledge: ids, references, at least one cycle and one PHI origin. */
 export declare function checkMap(doc: unknown): MapCheck;
+
+/** A small seeded PRNG (mulberry32): numbers in [0, 1), the same for the same seed on every machine. */
+export declare function mulberry32(seed: number): () => number;

@@ -66,7 +66,8 @@ function addDangling(model, n, seed, count) {
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic generator
 
-function mulberry32(seed) {
+/** A small seeded PRNG (mulberry32): numbers in [0, 1), the same for the same seed on every machine. */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@
  * The text reads back (with the exact parser) as the same value as the document it was written from.
  */
 import fc from 'fast-check';
+import { mulberry32 } from '../../bench/generate.mjs';
 import { resolvePlain } from '../../src/source/fast-read.js';
 import { type ValidSample, validMapArb } from './arbitraries.js';
 
@@ -52,17 +53,6 @@ const flagsArb: fc.Arbitrary<StyleFlags> = fc.record({
   blocks: fc.constantFrom(0, 0.3, 0.8),
   multiline: fc.constantFrom(0, 0.3),
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Value = unknown;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
