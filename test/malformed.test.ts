@@ -160,6 +160,13 @@ const CASES: Case[] = [
     lines: ['fixtures/malformed/date-slashes.yaml:7:15: vendors.aws.baa.signed: expected a real calendar date written YYYY-MM-DD'],
   },
   {
+    name: 'deep-flow-nesting',
+    args: validate('deep-flow-nesting.yaml'),
+    lines: [
+      'fixtures/malformed/deep-flow-nesting.yaml:4:271: YAML: lists or mappings in [ ] or { } nested more than 256 levels deep: a PHI map needs a few levels; look for unbalanced brackets',
+    ],
+  },
+  {
     name: 'duplicate-flow-pair',
     args: validate('duplicate-flow-pair.yaml'),
     lines: [

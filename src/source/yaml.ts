@@ -80,8 +80,56 @@ function errorOffset(text: string, code: string, message: string, offset: number
   return Math.min(offset, Math.max(0, end - 1));
 }
 
+/** Flow collections (`[` and `{`) nested deeper than this are refused before parsing (see deepFlow). */
+export const MAX_FLOW_DEPTH = 256;
+
+/**
+ * Offset of the first `[` or `{` nested deeper than MAX_FLOW_DEPTH, outside quotes and comments; undefined when none
+ * is. The yaml package recurses per level and runs out of stack near a thousand levels, at a point that depends on
+ * how far the JIT has optimised it, so a bound checked first keeps the outcome (and its position) the same every run.
+ */
+function deepFlow(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x22 || c === 0x27) {
+      // A quoted scalar: skip to its end ('' escapes a single quote, \ escapes in double quotes).
+      for (i++; i < text.length; i++) {
+        const q = text.charCodeAt(i);
+        if (c === 0x22 && q === 0x5c) i++;
+        else if (q === c) {
+          if (c === 0x27 && text.charCodeAt(i + 1) === 0x27) i++;
+          else break;
+        }
+      }
+    } else if (c === 0x23 && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    }
+  }
+  return undefined;
+}
+
 export function parseYaml(displayPath: string, text: string, what: string): ParseResult {
   const lines = new LineCounter();
+  const tooDeep = deepFlow(text);
+  if (tooDeep !== undefined) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          ...locateOffset({ path: displayPath, lines }, tooDeep),
+          message: `YAML: lists or mappings in [ ] or { } nested more than ${MAX_FLOW_DEPTH} levels deep: ${what} needs a few levels; look for unbalanced brackets`,
+        },
+      ],
+    };
+  }
   // The yaml package checks key uniqueness by scanning every earlier key (quadratic in a section of 20,000 ids);
   // duplicateKeys() does the same check in one pass.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, merge: true });
