@@ -9,10 +9,11 @@ export function createEnricher(observations: readonly Observation[], name = 'sta
   return {
     name,
     async enrich({ map }, facts) {
+      const flows = new Set(map.flows.map((f) => f.id));
       let observed = 0;
       for (const o of observations) {
         // Facts about what the map does not describe have nothing to check: they are left out, not guessed at.
-        if (!map.nodes.has(o.subject) && !map.flows.some((f) => f.id === o.subject)) continue;
+        if (!map.nodes.has(o.subject) && !flows.has(o.subject)) continue;
         facts.observe(o);
         observed++;
       }
