@@ -210,8 +210,9 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   }
 
   const finalNodes = new Map<string, MapNode>();
-  for (const { ref, ...node } of nodes.values()) finalNodes.set(node.id, { ...node, at: anchorOf(ref, 'key') } as MapNode);
-  const finalFlows: MapFlow[] = flows.map(({ ref, ...flow }) => ({ ...flow, at: anchorOf(ref, 'value') }));
+  // Built field by field, one shape for every node and one for every flow: later stages read them in hot loops.
+  for (const n of nodes.values()) finalNodes.set(n.id, { id: n.id, type: n.type, spec: n.spec, at: anchorOf(n.ref, 'key') } as MapNode);
+  const finalFlows: MapFlow[] = flows.map((f) => ({ id: f.id, from: f.from, to: f.to, spec: f.spec, at: anchorOf(f.ref, 'value') }));
   return {
     map: {
       system: system?.value,
