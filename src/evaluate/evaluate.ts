@@ -11,7 +11,7 @@ import type { Propagation } from '../graph/propagate.js';
 import { kindOf, type PhiMap } from '../map/model.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
 import { type Anchor, position } from '../source/positions.js';
-import { compareFindings, Finding, type RuleOutcome } from './finding.js';
+import { Finding, type RuleOutcome, sortFindings } from './finding.js';
 import { type CompiledRule, compileRule, render, type TargetFacts } from './messages.js';
 
 export interface EvaluateInput {
@@ -223,7 +223,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       }
     }
   }
-  return { findings: findings.sort(compareFindings), outcomes };
+  return { findings: sortFindings(findings), outcomes };
 }
 
 function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts, evidence: Fact[]): Finding {
