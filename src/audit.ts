@@ -49,6 +49,10 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+function asOfProblems(asOf: string): Diagnostic[] {
+  return isCalendarDate(asOf) ? [] : [noPosition('--as-of', `"${asOf}" is not a date: write YYYY-MM-DD, e.g. ${today()}`)];
+}
+
 /** Runs `step`, adding its InputError's diagnostics to `problems` (anything else is our bug, and propagates). */
 function collect<T>(problems: Diagnostic[], step: () => T): T | undefined {
   try {
@@ -73,9 +77,7 @@ function timer(onStage: AuditOptions['onStage']): (stage: Stage) => void {
 export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const problems: Diagnostic[] = [];
   const lap = timer(options.onStage);
-  if (options.asOf !== undefined && !isCalendarDate(options.asOf)) {
-    problems.push(noPosition('--as-of', `"${options.asOf}" is not a date: write YYYY-MM-DD, e.g. ${today()}`));
-  }
+  if (options.asOf !== undefined) problems.push(...asOfProblems(options.asOf));
   const cwd = options.cwd !== undefined ? { cwd: options.cwd } : {};
   const map = collect(problems, () => loadMap(options.paths ?? [], cwd));
   lap('load map');
@@ -90,7 +92,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
 export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' | 'cwd'> = {}): Promise<AuditResult> {
   const lap = timer(options.onStage);
   const asOf = options.asOf ?? today();
-  if (!isCalendarDate(asOf)) return { ok: false, diagnostics: [noPosition('--as-of', `"${asOf}" is not a date: write YYYY-MM-DD, e.g. ${today()}`)] };
+  const dateProblems = asOfProblems(asOf);
+  if (dateProblems.length > 0) return { ok: false, diagnostics: dateProblems };
   const failOn = options.failOn ?? 'high';
   const evaluating = options.evaluate !== false;
   const rules = evaluating ? (options.loadedRules ?? []) : [];
