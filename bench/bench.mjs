@@ -179,6 +179,13 @@ const median = (xs) => {
 };
 const rel = (p) => (p.startsWith(ROOT + path.sep) ? path.relative(ROOT, p) : p);
 const mib = (kib) => (kib === null ? null : kib / 1024);
+/** Wall times and peak memory of a set of child runs, each and as medians. */
+const timings = (runs) => ({
+  ms: runs.map((x) => x.ms),
+  rss_kib: runs.map((x) => x.rssKiB),
+  median_ms: median(runs.map((x) => x.ms)),
+  median_rss_mib: mib(median(runs.map((x) => x.rssKiB))),
+});
 
 function describeFailure(what, r) {
   const why = r.timedOut ? `timed out after ${TIMEOUT_MS} ms` : r.signal ? `killed by signal ${r.signal}` : `exit code ${r.code}`;
@@ -287,12 +294,7 @@ async function main() {
     }
     if (i > 0) importRuns.push(r);
   }
-  const importFloor = {
-    runs: importRuns.length,
-    ms: importRuns.map((r) => r.ms),
-    median_ms: median(importRuns.map((r) => r.ms)),
-    median_rss_mib: mib(median(importRuns.map((r) => r.rssKiB))),
-  };
+  const importFloor = { runs: importRuns.length, ...timings(importRuns) };
   if (doScan) console.error(`import floor: ${fmt(importFloor.median_ms, 1)} ms (median of ${importRuns.length})`);
 
   const results = [];
@@ -331,19 +333,11 @@ async function main() {
       runs,
       crashed,
       scan: {
-        ms: scans.map((x) => x.ms),
-        rss_kib: scans.map((x) => x.rssKiB),
+        ...timings(scans),
         exit_codes: scans.map((x) => x.code),
-        median_ms: median(scans.map((x) => x.ms)),
-        median_rss_mib: mib(median(scans.map((x) => x.rssKiB))),
         max_rss_mib: scans.length && gnuTime ? mib(Math.max(...scans.map((x) => x.rssKiB ?? 0))) : null,
       },
-      parse_only: {
-        ms: parses.map((x) => x.ms),
-        rss_kib: parses.map((x) => x.rssKiB),
-        median_ms: median(parses.map((x) => x.ms)),
-        median_rss_mib: mib(median(parses.map((x) => x.rssKiB))),
-      },
+      parse_only: timings(parses),
     };
     r.ratio_scan_parse = r.scan.median_ms !== null && r.parse_only.median_ms ? r.scan.median_ms / r.parse_only.median_ms : null;
     r.ratio_scan_import = r.scan.median_ms !== null && importFloor.median_ms ? r.scan.median_ms / importFloor.median_ms : null;
@@ -381,13 +375,10 @@ async function main() {
       runs,
       crashed,
       validate: {
-        ms: validations.map((x) => x.ms),
-        rss_kib: validations.map((x) => x.rssKiB),
+        ...timings(validations),
         exit_codes: validations.map((x) => x.code),
         diagnostics: validations.map((x) => x.diagnostics),
         hinted: validations.map((x) => x.hinted),
-        median_ms: median(validations.map((x) => x.ms)),
-        median_rss_mib: mib(median(validations.map((x) => x.rssKiB))),
       },
     };
   }
