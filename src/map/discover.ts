@@ -73,5 +73,3 @@ export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd())
   }
   return [...files].sort();
 }
-
-export { displayPath } from '../source/names.js';

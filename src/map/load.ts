@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { atStart, type Diagnostic, InputError, sortDiagnostics } from '../source/diagnostics.js';
 import { issuesToDiagnostics } from '../source/issues.js';
+import { displayPath } from '../source/names.js';
 import { locate } from '../source/positions.js';
 import { type ReadOptions, readMapSource } from '../source/read-map.js';
-import { discoverMapFiles, displayPath } from './discover.js';
+import { discoverMapFiles } from './discover.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
 import { MAP_VERSIONS, MapFile } from './schema.js';
