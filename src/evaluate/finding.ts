@@ -49,7 +49,7 @@ export interface FindingFields {
   location: Position;
   remediation: string;
   /** PHI classes at the target (held, or carried by a flow). */
-  phi: string[];
+  phi: readonly string[];
   /** `records` of the target when the map gives it. */
   records?: number | undefined;
   /** The check's reason (which of the rule's messages). */
@@ -85,7 +85,7 @@ export class Finding implements FindingFields {
   phiPath!: string[];
   location!: Position;
   remediation!: string;
-  phi!: string[];
+  phi!: readonly string[];
   records?: number | undefined;
   reason?: string | undefined;
   args!: Record<string, string | number>;

@@ -5,7 +5,7 @@ import type { Position } from '../source/positions.js';
 
 /** What a finding says about its target, worked out once per target. */
 export interface TargetFacts {
-  classes: string[];
+  classes: readonly string[];
   phiPath: string[];
   location: Position;
   records: number | undefined;

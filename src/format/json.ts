@@ -2,23 +2,34 @@ import type { Formatter, ReportFinding } from '../report/model.js';
 
 const str = JSON.stringify;
 
+/** Text JSON writes as is: no quote, backslash or control character. Ids and rule names always are. */
+const PLAIN = /^[\w.@:/ -]*$/;
+const quote = (s: string): string => (PLAIN.test(s) ? `"${s}"` : str(s));
+
 /**
  * A finding as the JSON contract writes it (docs/map-format.md, "JSON findings"; the PHI path's key is `path`),
- * written by hand in the order JSON.stringify would give: a 300,000-finding report spends most of its time here, and
- * what a rule's findings share (its id, title and citations) and each file's name are serialized once.
+ * written by hand in the order JSON.stringify would give: a 300,000-finding report spends most of its time here.
+ * What findings share is serialized once: a rule's id, title and citations, each file's name, and each list of
+ * classes or path (the engine hands the same array to every finding on one target).
  */
 function writer(): (f: ReportFinding) => string {
   const perRule = new Map<string, string>();
   const perFile = new Map<string, string>();
+  const lists = new WeakMap<readonly string[], string>();
+  const list = (l: readonly string[]): string => {
+    let s = lists.get(l);
+    if (s === undefined) lists.set(l, (s = str(l)));
+    return s;
+  };
   return (f) => {
     let rule = perRule.get(f.rule);
     if (rule === undefined) perRule.set(f.rule, (rule = `"rule":${str(f.rule)},"title":${str(f.title)}`));
     let file = perFile.get(f.location.file);
     if (file === undefined) perFile.set(f.location.file, (file = `{"file":${str(f.location.file)},"line":`));
     return (
-      `{"id":${str(f.id)},${rule},"severity":"${f.severity}","status":"${f.status}","cite":${str(f.cite)},` +
-      `"target":${str(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${str(f.phiPath)},` +
-      `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${str(f.phi)}` +
+      `{"id":${quote(f.id)},${rule},"severity":"${f.severity}","status":"${f.status}","cite":${list(f.cite)},` +
+      `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${list(f.phiPath)},` +
+      `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${list(f.phi)}` +
       `${f.records !== undefined ? `,"records":${f.records}` : ''}}`
     );
   };

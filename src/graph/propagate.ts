@@ -4,33 +4,21 @@
  * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.
  */
-import { backupOf, flowData, flowDeidentifies, hostingOf, type MapFlow, ownData, type PhiMap, subprocessorsOf } from '../map/model.js';
-
-export type EdgeKind = 'flow' | 'backup' | 'hosting' | 'subprocessor';
-
-interface Edge {
-  from: number;
-  to: number;
-  kind: EdgeKind;
-  flow?: MapFlow;
-  /** A flow that declares `data:` carries exactly that, whatever its source holds. */
-  fixed?: Uint32Array;
-  deidentify: boolean;
-}
+import { backupOf, flowData, flowDeidentifies, hostingOf, ownData, type PhiMap, subprocessorsOf } from '../map/model.js';
 
 export interface Propagation {
   /** Data classes a node holds (sorted). */
-  holds(nodeId: string): string[];
+  holds(nodeId: string): readonly string[];
   /** PHI classes a node holds (sorted); empty when it holds none. */
-  phiAt(nodeId: string): string[];
+  phiAt(nodeId: string): readonly string[];
   holdsPhi(nodeId: string): boolean;
   /** Data classes a flow carries (sorted). */
-  carries(flowId: string): string[];
+  carries(flowId: string): readonly string[];
   carriesPhi(flowId: string): boolean;
   /** PHI classes a flow carries (sorted). */
-  phiCarried(flowId: string): string[];
+  phiCarried(flowId: string): readonly string[];
   /** PHI classes the flow's source holds that the flow does not carry as such (stripped, or left out). */
-  dropped(flowId: string): string[];
+  dropped(flowId: string): readonly string[];
   /** True when the node is the source of at least one flow that carries PHI. */
   sendsPhi(nodeId: string): boolean;
   /** One shortest PHI path: node ids from a PHI origin to the node, or undefined when no PHI reaches it. */
@@ -41,161 +29,240 @@ export interface Propagation {
   readonly phiHolders: readonly string[];
 }
 
+// Edge flags.
+const DEIDENTIFY = 1;
+/** A flow that declares `data:` carries exactly that, whatever its source holds. */
+const FIXED = 2;
+
 export function propagate(map: PhiMap): Propagation {
   const ids = [...map.nodes.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
   const classIds = [...map.dataClasses.keys()];
   const classIndex = new Map(classIds.map((c, i) => [c, i]));
-  const words = Math.max(1, Math.ceil(classIds.length / 32));
   const n = ids.length;
+  // Class sets are W words of 32 bits. The sets of all nodes share one flat array (node i's at i × W), and so do the
+  // sets of all edges that declare `data:`, so the fixed point allocates nothing.
+  const W = Math.max(1, Math.ceil(classIds.length / 32));
 
-  const maskOf = (classes: readonly string[]): Uint32Array => {
-    const m = new Uint32Array(words);
+  const setClasses = (out: Uint32Array, at: number, classes: readonly string[]): void => {
     for (const c of classes) {
       const i = classIndex.get(c);
-      if (i !== undefined) m[i >>> 5]! |= 1 << (i & 31);
+      if (i !== undefined) out[at + (i >>> 5)]! |= 1 << (i & 31);
     }
-    return m;
   };
-  const phiMask = maskOf(classIds.filter((c) => map.dataClasses.get(c)?.phi));
-  const deidBit = maskOf(['deidentified']);
-  const hasPhi = (m: Uint32Array): boolean => {
-    for (let w = 0; w < words; w++) if ((m[w]! & phiMask[w]!) !== 0) return true;
+  const phiMask = new Uint32Array(W);
+  setClasses(
+    phiMask,
+    0,
+    classIds.filter((c) => map.dataClasses.get(c)?.phi),
+  );
+  const deidBit = new Uint32Array(W);
+  setClasses(deidBit, 0, ['deidentified']);
+  const hasPhi = (sets: Uint32Array, at: number): boolean => {
+    for (let w = 0; w < W; w++) if ((sets[at + w]! & phiMask[w]!) !== 0) return true;
     return false;
   };
-  const deidentify = (m: Uint32Array): Uint32Array => {
-    const out = new Uint32Array(words);
-    const strip = hasPhi(m);
-    for (let w = 0; w < words; w++) out[w] = (m[w]! & ~phiMask[w]!) | (strip ? deidBit[w]! : 0);
-    return out;
+  /** out[at..] = src[srcAt..], de-identified when asked: PHI classes dropped, `deidentified` added when there were any. */
+  const copyInto = (out: Uint32Array, at: number, src: Uint32Array, srcAt: number, deidentify: boolean): void => {
+    if (!deidentify) {
+      for (let w = 0; w < W; w++) out[at + w] = src[srcAt + w]!;
+      return;
+    }
+    const strip = hasPhi(src, srcAt);
+    for (let w = 0; w < W; w++) out[at + w] = (src[srcAt + w]! & ~phiMask[w]!) | (strip ? deidBit[w]! : 0);
   };
-  const orInto = (target: Uint32Array, add: Uint32Array): boolean => {
+
+  // Edges in a fixed order: flows as declared, then each node's subprocessors, backup and hosting.
+  const from: number[] = [];
+  const to: number[] = [];
+  const flags: number[] = [];
+  const declaredData: (readonly string[])[] = [];
+  const flowEdge = new Map<string, number>();
+  for (const flow of map.flows) {
+    const f = index.get(flow.from);
+    const t = index.get(flow.to);
+    if (f === undefined || t === undefined) continue;
+    const data = flowData(flow);
+    flowEdge.set(flow.id, from.length);
+    from.push(f);
+    to.push(t);
+    flags.push((flowDeidentifies(flow) ? DEIDENTIFY : 0) | (data !== undefined ? FIXED : 0));
+    declaredData.push(data ?? []);
+  }
+  const flowEdges = from.length;
+  for (const node of map.nodes.values()) {
+    const f = index.get(node.id)!;
+    const targets: (number | undefined)[] = subprocessorsOf(node).map((sub) => index.get(sub));
+    const backupId = backupOf(node);
+    targets.push(backupId !== undefined ? index.get(backupId) : undefined);
+    const host = hostingOf(node);
+    targets.push(host ? index.get(host.vendor) : undefined);
+    for (const t of targets) {
+      if (t === undefined) continue;
+      from.push(f);
+      to.push(t);
+      flags.push(0);
+    }
+  }
+  const m = from.length;
+  const edgeFrom = Int32Array.from(from);
+  const edgeTo = Int32Array.from(to);
+  const edgeFlags = Uint8Array.from(flags);
+  // Fixed sets of the flows that declare `data:` (only flows come first, so edge e < flowEdges indexes this array).
+  const fixed = new Uint32Array(flowEdges * W);
+  const scratch = new Uint32Array(W);
+  for (let e = 0; e < flowEdges; e++) {
+    if (!(edgeFlags[e]! & FIXED)) continue;
+    scratch.fill(0);
+    setClasses(scratch, 0, declaredData[e]!);
+    copyInto(fixed, e * W, scratch, 0, (edgeFlags[e]! & DEIDENTIFY) !== 0);
+  }
+
+  // Outgoing edges per node, as a compressed list: edges of node u are outEdges[outStart[u] .. outStart[u + 1]).
+  const outStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) outStart[edgeFrom[e]! + 1]!++;
+  for (let u = 0; u < n; u++) outStart[u + 1]! += outStart[u]!;
+  const outEdges = new Int32Array(m);
+  const fill = outStart.slice(0, n);
+  for (let e = 0; e < m; e++) outEdges[fill[edgeFrom[e]!]!++] = e;
+
+  /** What edge e carries, written to out[at..]. */
+  const carriedInto = (out: Uint32Array, at: number, e: number, holds: Uint32Array): void => {
+    if (edgeFlags[e]! & FIXED) copyInto(out, at, fixed, e * W, false);
+    else copyInto(out, at, holds, edgeFrom[e]! * W, (edgeFlags[e]! & DEIDENTIFY) !== 0);
+  };
+
+  // Fixed point.
+  const own = new Uint32Array(n * W);
+  ids.forEach((id, i) => {
+    setClasses(own, i * W, ownData(map.nodes.get(id)!));
+  });
+  const holds = own.slice();
+  const orInto = (target: number, src: Uint32Array, srcAt: number): boolean => {
     let changed = false;
-    for (let w = 0; w < words; w++) {
-      const v = target[w]! | add[w]!;
-      if (v !== target[w]) {
-        target[w] = v;
+    for (let w = 0; w < W; w++) {
+      const v = holds[target + w]! | src[srcAt + w]!;
+      if (v !== holds[target + w]) {
+        holds[target + w] = v;
         changed = true;
       }
     }
     return changed;
   };
-
-  // Edges in a fixed order: flows as declared, then each node's backup, hosting and subprocessors.
-  const edges: Edge[] = [];
-  const flowEdge = new Map<string, Edge>();
-  for (const flow of map.flows) {
-    const from = index.get(flow.from);
-    const to = index.get(flow.to);
-    if (from === undefined || to === undefined) continue;
-    const edge: Edge = { from, to, kind: 'flow', flow, deidentify: flowDeidentifies(flow) };
-    const data = flowData(flow);
-    if (data !== undefined) {
-      const declared = maskOf(data);
-      edge.fixed = edge.deidentify ? deidentify(declared) : declared;
-    }
-    edges.push(edge);
-    flowEdge.set(flow.id, edge);
-  }
-  for (const node of map.nodes.values()) {
-    const from = index.get(node.id)!;
-    for (const sub of subprocessorsOf(node)) {
-      const to = index.get(sub);
-      if (to !== undefined) edges.push({ from, to, kind: 'subprocessor', deidentify: false });
-    }
-    const backupId = backupOf(node);
-    const backup = backupId !== undefined ? index.get(backupId) : undefined;
-    if (backup !== undefined) edges.push({ from, to: backup, kind: 'backup', deidentify: false });
-    const host = hostingOf(node);
-    const vendor = host ? index.get(host.vendor) : undefined;
-    if (vendor !== undefined) edges.push({ from, to: vendor, kind: 'hosting', deidentify: false });
-  }
-  const out: Edge[][] = Array.from({ length: n }, () => []);
-  for (const e of edges) out[e.from]!.push(e);
-
-  const carried = (e: Edge, holds: Uint32Array[]): Uint32Array => e.fixed ?? (e.deidentify ? deidentify(holds[e.from]!) : holds[e.from]!);
-
-  // Fixed point.
-  const holds: Uint32Array[] = ids.map((id) => maskOf(ownData(map.nodes.get(id)!)));
-  for (const e of edges) if (e.fixed) orInto(holds[e.to]!, e.fixed);
+  for (let e = 0; e < flowEdges; e++) if (edgeFlags[e]! & FIXED) orInto(edgeTo[e]! * W, fixed, e * W);
   const queued = new Uint8Array(n).fill(1);
-  const queue: number[] = ids.map((_, i) => i);
-  for (let head = 0; head < queue.length; head++) {
-    const u = queue[head]!;
+  // A ring buffer: each node is in it at most once.
+  const ring = new Int32Array(n);
+  for (let i = 0; i < n; i++) ring[i] = i;
+  let head = 0;
+  let size = n;
+  while (size > 0) {
+    const u = ring[head]!;
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
     queued[u] = 0;
-    for (const e of out[u]!) {
-      if (e.fixed) continue;
-      if (orInto(holds[e.to]!, carried(e, holds)) && !queued[e.to]) {
-        queued[e.to] = 1;
-        queue.push(e.to);
+    for (let k = outStart[u]!; k < outStart[u + 1]!; k++) {
+      const e = outEdges[k]!;
+      if (edgeFlags[e]! & FIXED) continue;
+      const t = edgeTo[e]!;
+      copyInto(scratch, 0, holds, u * W, (edgeFlags[e]! & DEIDENTIFY) !== 0);
+      if (orInto(t * W, scratch, 0) && !queued[t]) {
+        queued[t] = 1;
+        ring[(head + size) % n] = t;
+        size++;
       }
     }
-    // Keep the queue array from growing without bound on long runs.
-    if (head > 4096 && head * 2 > queue.length) {
-      queue.splice(0, head + 1);
-      head = -1;
-    }
   }
+
+  /** Whether edge e carries PHI. */
+  const edgeCarriesPhi = (e: number): boolean => {
+    carriedInto(scratch, 0, e, holds);
+    return hasPhi(scratch, 0);
+  };
 
   // Shortest PHI paths: BFS from PHI origins over edges that carry PHI.
   const pred = new Int32Array(n).fill(-1);
   const seen = new Uint8Array(n);
   const bfs: number[] = [];
-  ids.forEach((id, i) => {
-    if (hasPhi(maskOf(ownData(map.nodes.get(id)!)))) {
+  for (let i = 0; i < n; i++) {
+    if (hasPhi(own, i * W)) {
       seen[i] = 1;
       bfs.push(i);
     }
-  });
+  }
   // A flow that declares PHI its source does not hold starts a path at that source.
-  for (const e of edges) {
-    if (e.fixed && hasPhi(e.fixed) && !hasPhi(holds[e.from]!) && !seen[e.to]) {
-      seen[e.to] = 1;
-      pred[e.to] = e.from;
-      bfs.push(e.to);
+  for (let e = 0; e < flowEdges; e++) {
+    const t = edgeTo[e]!;
+    if (edgeFlags[e]! & FIXED && hasPhi(fixed, e * W) && !hasPhi(holds, edgeFrom[e]! * W) && !seen[t]) {
+      seen[t] = 1;
+      pred[t] = edgeFrom[e]!;
+      bfs.push(t);
     }
   }
-  const search = (head: number): number => {
-    for (; head < bfs.length; head++) {
-      const u = bfs[head]!;
-      for (const e of out[u]!) {
-        if (seen[e.to] || !hasPhi(carried(e, holds))) continue;
-        seen[e.to] = 1;
-        pred[e.to] = u;
-        bfs.push(e.to);
+  const search = (start: number): number => {
+    let at = start;
+    for (; at < bfs.length; at++) {
+      const u = bfs[at]!;
+      for (let k = outStart[u]!; k < outStart[u + 1]!; k++) {
+        const e = outEdges[k]!;
+        const t = edgeTo[e]!;
+        if (seen[t] || !edgeCarriesPhi(e)) continue;
+        seen[t] = 1;
+        pred[t] = u;
+        bfs.push(t);
       }
     }
-    return head;
+    return at;
   };
-  let head = search(0);
+  let next = search(0);
   // PHI that only circles back to the source of a flow declaring it (a → b, then b → a with `data: [phi]`) has no
   // origin above; the source of such a flow is where it starts.
-  for (const e of edges) {
-    if (e.fixed && hasPhi(e.fixed) && !seen[e.from] && hasPhi(holds[e.from]!)) {
-      seen[e.from] = 1;
-      bfs.push(e.from);
-      head = search(head);
+  for (let e = 0; e < flowEdges; e++) {
+    const f = edgeFrom[e]!;
+    if (edgeFlags[e]! & FIXED && hasPhi(fixed, e * W) && !seen[f] && hasPhi(holds, f * W)) {
+      seen[f] = 1;
+      bfs.push(f);
+      next = search(next);
     }
   }
 
-  const names = (m: Uint32Array, onlyPhi: boolean): string[] => {
-    const list: string[] = [];
-    for (let i = 0; i < classIds.length; i++) {
-      if ((m[i >>> 5]! & (1 << (i & 31))) === 0) continue;
-      if (onlyPhi && (phiMask[i >>> 5]! & (1 << (i & 31))) === 0) continue;
-      list.push(classIds[i]!);
+  // Class names of a set, sorted; one frozen array per distinct set (most nodes share a few sets), so callers get the
+  // same array for the same classes and nothing is sorted twice.
+  const namedAll = new Map<number | string, readonly string[]>();
+  const namedPhi = new Map<number | string, readonly string[]>();
+  const names = (sets: Uint32Array, at: number, onlyPhi: boolean): readonly string[] => {
+    let key: number | string;
+    if (W === 1) key = onlyPhi ? sets[at]! & phiMask[0]! : sets[at]!;
+    else {
+      key = '';
+      for (let w = 0; w < W; w++) key += `${onlyPhi ? sets[at + w]! & phiMask[w]! : sets[at + w]!},`;
     }
-    return list.sort();
+    const named = onlyPhi ? namedPhi : namedAll;
+    let list = named.get(key);
+    if (list === undefined) {
+      const out: string[] = [];
+      for (let i = 0; i < classIds.length; i++) {
+        if ((sets[at + (i >>> 5)]! & (1 << (i & 31))) === 0) continue;
+        if (onlyPhi && (phiMask[i >>> 5]! & (1 << (i & 31))) === 0) continue;
+        out.push(classIds[i]!);
+      }
+      named.set(key, (list = Object.freeze(out.sort())));
+    }
+    return list;
   };
   const nodeIndex = (id: string): number => {
     const i = index.get(id);
     if (i === undefined) throw new Error(`unknown node "${id}"`);
     return i;
   };
-  const edgeOf = (flowId: string): Edge => {
+  const edgeOf = (flowId: string): number => {
     const e = flowEdge.get(flowId);
-    if (!e) throw new Error(`unknown flow "${flowId}"`);
+    if (e === undefined) throw new Error(`unknown flow "${flowId}"`);
     return e;
+  };
+  const carriedNames = (flowId: string, onlyPhi: boolean): readonly string[] => {
+    carriedInto(scratch, 0, edgeOf(flowId), holds);
+    return names(scratch, 0, onlyPhi);
   };
   const phiPathFrom = (i: number): string[] | undefined => {
     if (!seen[i]) return undefined;
@@ -204,29 +271,29 @@ export function propagate(map: PhiMap): Propagation {
     return trail.reverse();
   };
   const sends = new Uint8Array(n);
-  for (const e of edges) if (e.kind === 'flow' && hasPhi(carried(e, holds))) sends[e.from] = 1;
+  for (let e = 0; e < flowEdges; e++) if (edgeCarriesPhi(e)) sends[edgeFrom[e]!] = 1;
 
   return {
-    holds: (id) => names(holds[nodeIndex(id)]!, false),
-    phiAt: (id) => names(holds[nodeIndex(id)]!, true),
-    holdsPhi: (id) => hasPhi(holds[nodeIndex(id)]!),
-    carries: (flowId) => names(carried(edgeOf(flowId), holds), false),
-    carriesPhi: (flowId) => hasPhi(carried(edgeOf(flowId), holds)),
-    phiCarried: (flowId) => names(carried(edgeOf(flowId), holds), true),
+    holds: (id) => names(holds, nodeIndex(id) * W, false),
+    phiAt: (id) => names(holds, nodeIndex(id) * W, true),
+    holdsPhi: (id) => hasPhi(holds, nodeIndex(id) * W),
+    carries: (flowId) => carriedNames(flowId, false),
+    carriesPhi: (flowId) => edgeCarriesPhi(edgeOf(flowId)),
+    phiCarried: (flowId) => carriedNames(flowId, true),
     dropped: (flowId) => {
       const e = edgeOf(flowId);
-      const source = names(holds[e.from]!, true);
-      const kept = new Set(names(carried(e, holds), true));
-      return source.filter((c) => !kept.has(c));
+      const kept = new Set(carriedNames(flowId, true));
+      return names(holds, edgeFrom[e]! * W, true).filter((c) => !kept.has(c));
     },
     sendsPhi: (id) => sends[nodeIndex(id)] === 1,
     phiPathTo: (id) => phiPathFrom(nodeIndex(id)),
     flowPhiPath: (flowId) => {
       const e = edgeOf(flowId);
-      if (!hasPhi(carried(e, holds))) return undefined;
-      const head = phiPathFrom(e.from) ?? [ids[e.from]!];
-      return [...head, ids[e.to]!];
+      if (!edgeCarriesPhi(e)) return undefined;
+      const trail = phiPathFrom(edgeFrom[e]!) ?? [ids[edgeFrom[e]!]!];
+      trail.push(ids[edgeTo[e]!]!);
+      return trail;
     },
-    phiHolders: ids.filter((_, i) => hasPhi(holds[i]!)),
+    phiHolders: ids.filter((_, i) => hasPhi(holds, i * W)),
   };
 }
