@@ -1,4 +1,6 @@
 /** A problem with user input (a map, a rule file, a flag), always tied to a place the user can open. */
+import { escapeTerminal } from './escape.js';
+
 export interface Diagnostic {
   file: string;
   line: number;
@@ -22,8 +24,12 @@ export function formatLocation(p: { file: string; line: number; column: number }
   return p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
 }
 
+/**
+ * A diagnostic as one line for a terminal: file names and the values a message quotes are user text, so control and
+ * bidi characters in them are shown as escapes (a file name with a line break cannot print a line of its own).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${formatLocation(d)}: ${d.message}`;
+  return `${escapeTerminal(formatLocation(d))}: ${escapeTerminal(d.message)}`;
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
