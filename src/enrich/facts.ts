@@ -44,22 +44,22 @@ export interface FactStore extends FactReader {
   observed(): readonly Fact[];
 }
 
-// A field's path, split once; null for a path naming something every object inherits (`constructor`,
-// `__proto__`): no map field is called that, so such a field is never declared.
-const fieldPaths = new Map<string, readonly string[] | null>();
+// A field's path, split once.
+const fieldPaths = new Map<string, readonly string[]>();
 
-/** `encryption.at_rest` of a declared record, or undefined. */
+/**
+ * `encryption.at_rest` of a declared record, or undefined. Only the record's own fields count: a path through
+ * something every object or list inherits (`constructor`, `__proto__`, `toString`, `data.length`) names no field,
+ * so it is never declared.
+ */
 export function fieldOf(record: unknown, field: string): unknown {
   let parts = fieldPaths.get(field);
-  if (parts === undefined) {
-    const split = field.split('.');
-    fieldPaths.set(field, (parts = split.some((p) => p in Object.prototype) ? null : split));
-  }
-  if (parts === null) return undefined;
+  if (parts === undefined) fieldPaths.set(field, (parts = field.split('.')));
   let cur: unknown = record;
   for (let i = 0; i < parts.length; i++) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[parts[i]!];
+    const part = parts[i]!;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
 }
@@ -67,10 +67,10 @@ export function fieldOf(record: unknown, field: string): unknown {
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
   }
   return false;
 }
@@ -79,15 +79,23 @@ function same(a: unknown, b: unknown): boolean {
 export function createFactStore(map: PhiMap): FactStore {
   // Nodes and flows by id, built on the first read. A flow's own id never names a node (the loader checks).
   let subjects: Map<string, MapNode | MapFlow> | undefined;
+  // Each declared fact is built once (by field, then subject: a few dozen fields, so few maps): rules read the same
+  // facts many times on a large map, and findings then share them, with their evidence.
+  const made = new Map<string, Map<string, Fact>>();
   const declared = (subject: string, field: string): Fact => {
+    let bySubject = made.get(field);
+    if (bySubject === undefined) made.set(field, (bySubject = new Map()));
+    let fact = bySubject.get(subject);
+    if (fact !== undefined) return fact;
     if (!subjects) {
       subjects = new Map<string, MapNode | MapFlow>(map.nodes);
       for (const f of map.flows) subjects.set(f.id, f);
     }
     const s = subjects.get(subject);
     const value = s ? fieldOf(s.spec, field) : undefined;
-    // One object literal of one shape: facts are read millions of times on a large map.
-    return { subject, field, value, declared: value, provenance: value === undefined ? 'undeclared' : 'declared', at: s?.at };
+    fact = { subject, field, value, declared: value, provenance: value === undefined ? 'undeclared' : 'declared', at: s?.at };
+    bySubject.set(subject, fact);
+    return fact;
   };
   // Observations by subject, then field. Empty until an enricher runs: the map alone never allocates here.
   const live = new Map<string, Map<string, Fact>>();

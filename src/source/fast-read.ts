@@ -5,12 +5,12 @@
  * every top-level section, every section entry (`stores/ID`, `data_classes/ID`) and every flow item starts.
  *
  * This path never reports an error. Whatever it is not sure of (a js-yaml error, tags, directives, several
- * documents, a duplicate, empty or non-text key, merge keys it does not mirror, aliases that could expand past the
- * exact path's bound, tabs, unusual line breaks) makes it decline, and the exact path reads the file and reports
- * every problem at its position.
+ * documents, a duplicate, empty, non-text or `__proto__` key, merge keys it does not mirror, aliases that could
+ * expand past the exact path's bound, tabs, unusual line breaks) makes it decline, and the exact path reads the
+ * file and reports every problem at its position.
  */
 import { type DocumentEvent, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
-import { MAX_ALIAS_COUNT } from './yaml.js';
+import { MAX_ALIAS_COUNT, RESERVED_KEY } from './yaml.js';
 
 const NONE = -1;
 const COLLECTION_BLOCK = 1;
@@ -401,6 +401,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
     while (text.charCodeAt(colon) === 0x20) colon++;
     if (colon - start > MAX_KEY) decline('long key');
     const key = typeof value === 'string' ? value : String(value);
+    if (key === RESERVED_KEY) decline('reserved key'); // the exact path reports it where it is written
     if (key === '<<') {
       if (!plain || ++frame.merges > 1) decline('merge key'); // a quoted "<<", or two merge keys in one mapping
       frame.keyIsMerge = true;

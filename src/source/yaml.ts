@@ -14,9 +14,25 @@ const YAML_CODES: Partial<Record<string, string>> = {
   BAD_ALIAS: 'alias (*name) refers to no anchor (&name) defined before it',
 };
 
-/** Every key that repeats an earlier key of the same mapping, in one walk over the document. */
-function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number; complex?: boolean }[] {
-  const found: { key: string; offset: number; first: number; complex?: boolean }[] = [];
+interface KeyProblem {
+  key: string;
+  offset: number;
+  first: number;
+  kind: 'duplicate' | 'complex' | 'reserved';
+}
+
+/**
+ * `__proto__` names no field, id or reason in any file phi-audit reads (ids start with a letter or digit), and a
+ * plain object cannot hold it as an ordinary key: it is refused where it is written, never dropped on the way.
+ */
+export const RESERVED_KEY = '__proto__';
+
+/**
+ * Every key that repeats an earlier key of the same mapping, every key that is a list or mapping, and every
+ * `__proto__` key, in one walk over the document.
+ */
+function keyProblems(doc: Document.Parsed): KeyProblem[] {
+  const found: KeyProblem[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -28,12 +44,15 @@ function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; fir
           const key = String(k.value);
           const offset = k.range?.[0] ?? 0;
           const first = seen.get(key);
-          if (first !== undefined) found.push({ key, offset, first });
-          else seen.set(key, offset);
+          if (first !== undefined) found.push({ key, offset, first, kind: 'duplicate' });
+          else {
+            seen.set(key, offset);
+            if (key === RESERVED_KEY) found.push({ key, offset, first: offset, kind: 'reserved' });
+          }
         } else if (k != null && !isScalar(k)) {
           // A list or mapping used as a key (`? [a]`): no map format key is one, and JS objects cannot hold it.
           const offset = (k as { range?: [number, number, number] }).range?.[0] ?? 0;
-          found.push({ key: '', offset, first: offset, complex: true });
+          found.push({ key: '', offset, first: offset, kind: 'complex' });
         }
         stack.push(pair.value);
       }
@@ -131,19 +150,22 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
     };
   }
   // The yaml package checks key uniqueness by scanning every earlier key (quadratic in a section of 20,000 ids);
-  // duplicateKeys() does the same check in one pass.
+  // keyProblems() does the same check in one pass.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, merge: true });
   const at = { path: displayPath, lines };
   if (doc.errors.length === 0) {
-    const dups = duplicateKeys(doc);
-    if (dups.length > 0) {
+    const problems = keyProblems(doc);
+    if (problems.length > 0) {
       return {
         ok: false,
-        diagnostics: dups.map((d) => ({
+        diagnostics: problems.map((d) => ({
           ...locateOffset(at, d.offset),
-          message: d.complex
-            ? 'YAML: a key must be plain text, not a list or a mapping'
-            : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
+          message:
+            d.kind === 'complex'
+              ? 'YAML: a key must be plain text, not a list or a mapping'
+              : d.kind === 'reserved'
+                ? `the key "${RESERVED_KEY}" is not allowed: no field or id in ${what} is called that (ids start with a lowercase letter or a digit)`
+                : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
         })),
       };
     }

@@ -443,6 +443,16 @@ export const table: CheckRow[] = [
     expected: { status: 'pass', args: { field: 'backup', value: 'exports-bucket' } },
     reads: [{ subject: 'patient-db', field: 'backup', provenance: 'verified', value: 'exports-bucket' }],
   },
+  // What every object or list inherits is no field of the record: never declared, so never a pass.
+  ...['constructor', '__proto__', 'toString', 'encryption.constructor', 'access.hasOwnProperty', 'baa.services.length', 'baa.services.0'].map(
+    (field): CheckRow => ({
+      name: `fail missing: "${field}" names nothing a record inherits`,
+      map: MAP,
+      target: field.startsWith('baa') ? 'aws' : 'patient-db',
+      check: { function: 'field-present', options: { field } },
+      expected: { status: 'fail', reason: 'missing', args: { field } },
+    }),
+  ),
   {
     // Fails closed: a failed live read is unknown, never "missing".
     name: 'unknown unavailable: the fact could not be read',
