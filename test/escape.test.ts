@@ -95,8 +95,8 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('é_ü')).toBe('é_ü');
   });
 
-  it('puts running text on one line and shows control and bidi characters as escapes', () => {
-    expect(escapeMarkdown('a\nb\r\n\tc')).toBe('a b c');
+  it('keeps text on one line: line breaks, control and bidi characters are shown as escapes', () => {
+    expect(escapeMarkdown('a\nb\r\n\tc')).toBe('a\\nb\\r\\n\\tc');
     expect(escapeMarkdown('x\u001b[2J\u202ey')).toBe('x\\x1b\\[2J\\u202ey');
     for (const c of HIDDEN) expect(escapeMarkdown(`a${c}b`)).not.toMatch(RAW);
   });
@@ -113,7 +113,7 @@ describe('markdownCode', () => {
   it('escapes | in a table cell, and shows control characters', () => {
     expect(markdownCode('a|b', { inTable: true })).toBe('`a\\|b`');
     expect(markdownCode('a|b')).toBe('`a|b`');
-    expect(markdownCode('a\nb\u001b')).toBe('`a b\\x1b`');
+    expect(markdownCode('a\nb\u001b')).toBe('`a\\nb\\x1b`');
   });
 });
 
@@ -129,6 +129,10 @@ describe('escapeMarkdownProse', () => {
     expect(escapeMarkdownProse('a ` b')).toBe('a \\` b');
     expect(escapeMarkdownProse('``a` b')).toBe('\\`\\`a\\` b');
     expect(escapeMarkdownProse('``a`b`` and `c`')).toBe('``a`b`` and `c`');
+  });
+
+  it('re-flows the author’s line breaks and tabs as spaces', () => {
+    expect(escapeMarkdownProse('Encrypt the store\nand declare `at_rest:\naes-256`.\t')).toBe('Encrypt the store and declare `at_rest: aes-256`. ');
   });
 
   it('shows control characters inside code spans too', () => {

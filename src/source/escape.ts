@@ -35,19 +35,18 @@ export function escapeTerminal(s: string): string {
 // left alone; `>` starts nothing except at the start of a line, where user text never is.
 const MARKDOWN_SPECIAL = /[\\`*[\]<&|#~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/u;
 const MARKDOWN_SPECIAL_ALL = new RegExp(MARKDOWN_SPECIAL.source, 'gu');
-/** Line breaks and tabs in running text: Markdown would end a table row or a heading there. */
+/** Line breaks and tabs in prose a rule author wrapped: spaces, as the text report re-flows it. */
 const BREAKS = /[\t\n\r]+/g;
 
 /**
- * For running text in Markdown (a heading, a table cell, a list item): line breaks and tabs become spaces, Markdown
- * and HTML metacharacters are backslash-escaped, other control and bidi characters are shown as escapes.
+ * For text in Markdown (a heading, a table cell, a list item): Markdown and HTML metacharacters are backslash-escaped,
+ * control and bidi characters (line breaks too, which would end a table row or a heading) are shown as escapes.
  */
 export function escapeMarkdown(s: string): string {
-  const flat = s.replace(BREAKS, ' ');
-  return escapeTerminal(MARKDOWN_SPECIAL.test(flat) ? flat.replace(MARKDOWN_SPECIAL_ALL, (c) => `\\${c}`) : flat);
+  return escapeTerminal(MARKDOWN_SPECIAL.test(s) ? s.replace(MARKDOWN_SPECIAL_ALL, (c) => `\\${c}`) : s);
 }
 
-/** Backticks longest run in s. */
+/** The longest run of backticks in s. */
 function longestBacktickRun(s: string): number {
   let longest = 0;
   let run = 0;
@@ -59,12 +58,12 @@ function longestBacktickRun(s: string): number {
 }
 
 /**
- * Text as a Markdown code span (`` `name` ``): nothing inside is Markdown or HTML, so only line breaks (as spaces) and
- * control characters (as escapes) change; the fence is longer than any run of backticks in the text. In a table
- * cell, `|` must still be escaped as `\|` (GitHub's tables split rows before reading code spans).
+ * Text as a Markdown code span (`` `name` ``): nothing inside is Markdown or HTML, so only control and bidi characters
+ * change (shown as escapes); the fence is longer than any run of backticks in the text. In a table cell, `|` must
+ * still be escaped as `\|` (GitHub's tables split rows before reading code spans).
  */
 export function markdownCode(s: string, options: { inTable?: boolean } = {}): string {
-  let body = escapeTerminal(s.replace(BREAKS, ' '));
+  let body = escapeTerminal(s);
   if (options.inTable) body = body.replace(/\|/g, '\\|');
   const fence = '`'.repeat(longestBacktickRun(body) + 1);
   // A span that starts or ends with a backtick, or with spaces at both ends, keeps one space of padding each side.
@@ -73,8 +72,9 @@ export function markdownCode(s: string, options: { inTable?: boolean } = {}): st
 }
 
 /**
- * For prose a rule author wrote in Markdown (a remediation): the author's code spans (`` `audit_log: LOG-ID` ``) stay
- * code spans, everything else is escaped as running text, so emphasis, links and HTML never render.
+ * For prose a rule author wrote in Markdown (a remediation): line breaks and tabs become spaces (the author wrapped
+ * the text), the author's code spans (`` `audit_log: LOG-ID` ``) stay code spans, and everything else is escaped as
+ * text, so emphasis, links and HTML never render.
  */
 export function escapeMarkdownProse(s: string, options: { inTable?: boolean } = {}): string {
   let out = '';
@@ -108,12 +108,12 @@ export function escapeMarkdownProse(s: string, options: { inTable?: boolean } = 
       continue;
     }
     const inner = s.slice(i + n, close);
-    out += escapeMarkdown(s.slice(text, i));
+    out += escapeMarkdown(s.slice(text, i).replace(BREAKS, ' '));
     let code = escapeTerminal(inner.replace(BREAKS, ' '));
     if (options.inTable) code = code.replace(/\|/g, '\\|');
     out += `${s.slice(i, i + n)}${code}${s.slice(close, close + n)}`;
     i = close + n;
     text = i;
   }
-  return out + escapeMarkdown(s.slice(text));
+  return out + escapeMarkdown(s.slice(text).replace(BREAKS, ' '));
 }
