@@ -1,7 +1,7 @@
 /** Declaring a check: its targets and nested checks are said once, here; no check guards its own target type. */
 import type { z } from 'zod';
 import type { TargetType } from '../rules/schema.js';
-import type { CheckContext, CheckFunction, CheckResult, NestedOption, Target, TargetOf } from './types.js';
+import type { CheckContext, CheckFunction, CheckResult, FieldRoles, NestedOption, Target, TargetOf } from './types.js';
 
 export interface CheckDefinition<O, T extends TargetType> {
   name: string;
@@ -9,6 +9,7 @@ export interface CheckDefinition<O, T extends TargetType> {
   targets: readonly T[];
   options: z.ZodType<O>;
   nested?: Readonly<Record<string, NestedOption>>;
+  fields?: FieldRoles;
   run(target: TargetOf<T>, options: O, ctx: CheckContext): CheckResult;
 }
 
@@ -31,6 +32,7 @@ export function defineCheck<O, T extends TargetType>(def: CheckDefinition<O, T>)
     targets: def.targets,
     options: def.options,
     nested: def.nested ?? {},
+    fields: def.fields,
     // Rules are checked at load to use a function only on its targets; this guard covers nested and library use.
     run: (target: Target, options: O, ctx: CheckContext) => (applies.has(target.type) ? def.run(target as TargetOf<T>, options, ctx) : notApplicable),
   };

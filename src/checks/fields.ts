@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Fact } from '../enrich/facts.js';
 import { ALL_TARGETS, defineCheck, pass, show } from './define.js';
-import type { CheckFunction, CheckResult } from './types.js';
+import type { CheckFunction, CheckResult, FieldRoles } from './types.js';
 
 type MissingMode = 'fail' | 'unknown' | 'pass';
 const missingMode = z.enum(['fail', 'unknown', 'pass']).default('fail').describe('what an undeclared field means');
@@ -27,12 +27,14 @@ function fieldCheck<O extends FieldOptions>(
   name: string,
   description: string,
   extra: z.ZodRawShape,
+  fields: FieldRoles,
   test: (value: unknown, options: O) => { ok: boolean; expected: string },
 ): CheckFunction<O> {
   return defineCheck({
     name,
     description,
     targets: ALL_TARGETS,
+    fields,
     options: z.strictObject({ field: z.string(), missing: missingMode, ...extra }) as unknown as z.ZodType<O>,
     run(target, options, ctx) {
       const fact = ctx.fact(target.id, options.field);
@@ -49,6 +51,7 @@ export const fieldEquals = fieldCheck<FieldOptions & { value: string | number | 
   'field-equals',
   'passes when the field equals `value`',
   { value: scalar },
+  { field: 'field', value: { option: 'value', list: false } },
   (v, o) => ({ ok: v === o.value, expected: show(o.value) }),
 );
 
@@ -56,6 +59,7 @@ export const fieldIn = fieldCheck<FieldOptions & { values: (string | number | bo
   'field-in',
   'passes when the field is one of `values`',
   { values: z.array(scalar).min(1) },
+  { field: 'field', value: { option: 'values', list: true } },
   (v, o) => ({ ok: o.values.includes(v as string), expected: o.values.map(show).join(' or ') }),
 );
 
@@ -63,6 +67,7 @@ export const fieldAtLeast = fieldCheck<FieldOptions & { min: number }>(
   'field-at-least',
   'passes when the field is a number of at least `min`',
   { min: z.number() },
+  { field: 'field', number: true },
   (v, o) => ({ ok: typeof v === 'number' && v >= o.min, expected: `at least ${o.min}` }),
 );
 
@@ -70,6 +75,7 @@ export const fieldAtMost = fieldCheck<FieldOptions & { max: number }>(
   'field-at-most',
   'passes when the field is a number of at most `max`',
   { max: z.number() },
+  { field: 'field', number: true },
   (v, o) => ({ ok: typeof v === 'number' && v <= o.max, expected: `at most ${o.max}` }),
 );
 
@@ -77,6 +83,7 @@ export const fieldPresent = defineCheck({
   name: 'field-present',
   description: 'passes when the field is declared',
   targets: ALL_TARGETS,
+  fields: { field: 'field' },
   options: z.strictObject({ field: z.string() }),
   run(target, { field }, ctx) {
     const value = ctx.fact(target.id, field).value;

@@ -75,6 +75,19 @@ export interface NestedOption {
   readonly targets?: readonly TargetType[];
 }
 
+/**
+ * Options that name one of the map's fields and the values compared with it, for the rule loader to check against
+ * what a map can declare (a misspelled field or value would make a rule pass, or never apply, everywhere).
+ */
+export interface FieldRoles {
+  /** The option holding the field's path (`encryption.at_rest`). */
+  readonly field: string;
+  /** The option holding the value the field is compared with, or a list of them (`values`). */
+  readonly value?: { readonly option: string; readonly list: boolean };
+  /** The field must hold a number (a comparison with `min` or `max`). */
+  readonly number?: boolean;
+}
+
 export interface CheckFunction<O = unknown> {
   readonly name: string;
   readonly description: string;
@@ -82,6 +95,8 @@ export interface CheckFunction<O = unknown> {
   readonly options: z.ZodType<O>;
   /** Options that hold nested checks, by option name. */
   readonly nested: Readonly<Record<string, NestedOption>>;
+  /** Options that name a map field, when the function reads one the rule chooses. */
+  readonly fields?: FieldRoles | undefined;
   run(target: Target, options: O, ctx: CheckContext): CheckResult;
 }
 
