@@ -95,7 +95,7 @@ const CASES: Case[] = [
     name: 'bad-store-kind',
     args: validate('bad-store-kind.yaml'),
     lines: [
-      'fixtures/malformed/bad-store-kind.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device" (did you mean "database"?)',
+      'fixtures/malformed/bad-store-kind.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
     ],
   },
   {
@@ -127,7 +127,7 @@ const CASES: Case[] = [
     args: validate('cross-file-both-invalid/api.yaml', 'cross-file-both-invalid/db.yaml'),
     lines: [
       'fixtures/malformed/cross-file-both-invalid/api.yaml:4:5: unknown key "interactve" in services.api: did you mean "interactive"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, interactive)',
-      'fixtures/malformed/cross-file-both-invalid/db.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device" (did you mean "database"?)',
+      'fixtures/malformed/cross-file-both-invalid/db.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
     ],
   },
   {
@@ -242,6 +242,33 @@ const CASES: Case[] = [
     lines: ['fixtures/malformed/managed-non-device.yaml:5:5: managed applies only to kind: device stores; "db" is kind: database'],
   },
   {
+    name: 'review-non-audit',
+    args: validate('review-non-audit.yaml'),
+    lines: ['fixtures/malformed/review-non-audit.yaml:5:5: review applies only to kind: audit logs; "app-logs" is kind: application'],
+  },
+  {
+    name: 'system-mapping',
+    args: validate('system-mapping.yaml'),
+    lines: [
+      'fixtures/malformed/system-mapping.yaml:4:3: unknown key "risk_analsis" in system: did you mean "risk_analysis"? (allowed: name, risk_analysis, incident_response)',
+      'fixtures/malformed/system-mapping.yaml:7:13: system.incident_response.tested: expected a real calendar date written YYYY-MM-DD',
+    ],
+  },
+  {
+    name: 'system-not-text-or-mapping',
+    args: validate('system-not-text-or-mapping.yaml'),
+    lines: [
+      'fixtures/malformed/system-not-text-or-mapping.yaml:2:9: system: must be text (the system name) or a mapping with name, risk_analysis and incident_response',
+    ],
+  },
+  {
+    name: 'risk-analysis-scope-undeclared',
+    args: validate('risk-analysis-scope-undeclared.yaml'),
+    lines: [
+      'fixtures/malformed/risk-analysis-scope-undeclared.yaml:6:22: risk_analysis.scope names "notes-bd", which is not a declared vendor, service, store or log (did you mean "notes-db"?)',
+    ],
+  },
+  {
     name: 'missing-version',
     args: validate('missing-version.yaml'),
     lines: ['fixtures/malformed/missing-version.yaml:1:1: missing `version: 1`: every PHI map file starts with it'],
@@ -292,7 +319,7 @@ const CASES: Case[] = [
     lines: [
       'fixtures/malformed/several-schema-errors.yaml:4:18: services.api.interactive must be true or false, not the text "yes"',
       'fixtures/malformed/several-schema-errors.yaml:5:5: unknown key "encription" in services.api: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, interactive)',
-      'fixtures/malformed/several-schema-errors.yaml:9:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device" (did you mean "database"?)',
+      'fixtures/malformed/several-schema-errors.yaml:9:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
       'fixtures/malformed/several-schema-errors.yaml:10:14: stores.db.records must be at least 0, not -1',
     ],
   },
@@ -339,7 +366,7 @@ const CASES: Case[] = [
     name: 'unknown-access-key',
     args: validate('unknown-access-key.yaml'),
     lines: [
-      'fixtures/malformed/unknown-access-key.yaml:6:7: unknown key "session_timout_minutes" in services.api.access: did you mean "session_timeout_minutes"? (allowed: unique_user_ids, mfa, session_timeout_minutes, emergency_access, rbac)',
+      'fixtures/malformed/unknown-access-key.yaml:6:7: unknown key "session_timout_minutes" in services.api.access: did you mean "session_timeout_minutes"? (allowed: unique_user_ids, mfa, session_timeout_minutes, emergency_access, rbac, review_interval_days, deprovisioning)',
     ],
   },
   {
@@ -363,7 +390,7 @@ const CASES: Case[] = [
     name: 'unknown-node-key',
     args: validate('unknown-node-key.yaml'),
     lines: [
-      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, kind, public_access, versioning, managed, object_lock, point_in_time_recovery)',
+      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, kind, public_access, versioning, managed, object_lock, point_in_time_recovery, disposal)',
     ],
   },
   {
@@ -492,7 +519,7 @@ const CASES: Case[] = [
     name: 'map-and-rule-errors-together',
     args: ['scan', `${MAPS}/bad-store-kind.yaml`, '--rules', `${RULES}/bad-severity`, '--as-of', AS_OF],
     lines: [
-      'fixtures/malformed/bad-store-kind.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device" (did you mean "database"?)',
+      'fixtures/malformed/bad-store-kind.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
       'fixtures/malformed-rules/bad-severity/team-mfa.yaml:3:11: severity is the text "hihg"; use one of "critical", "high", "medium", "low", "info" (did you mean "high"?)',
     ],
   },

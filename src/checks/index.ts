@@ -2,11 +2,14 @@
  * The closed set of named check functions rules are built from. A rule file names one and gives options, which are
  * validated against the function's schema when rules load. No code ever comes from a rule file.
  */
+import { baaDisposition, subcontractorBaaInForce, vendorReached } from './agreements.js';
 import { backupMatchesSource } from './backup.js';
 import { allOf, anyOf, referencedNode } from './combinators.js';
 import { fieldAtLeast, fieldAtMost, fieldEquals, fieldIn, fieldPresent } from './fields.js';
 import { declaresDeidentification, hasOutgoingFlow } from './flows.js';
+import { incidentResponseTested, riskAnalysisCovers, riskAnalysisCurrent, riskAnalysisDeclared } from './governance.js';
 import { baaCoversHosting, hostingEligible } from './hosting.js';
+import { accessLifecycle, auditLogReviewed } from './people.js';
 import { environmentAllowsPhi, phiAbsent } from './phi.js';
 import type { CheckContext, CheckFunction, CheckResult, CheckSpec, NestedOption, Target } from './types.js';
 import { baaClaimsNotRequired, baaInForce, catalogCategory, vendorOffersBaa } from './vendors.js';
@@ -32,6 +35,15 @@ const ALL: CheckFunction<any>[] = [
   vendorOffersBaa,
   phiAbsent,
   catalogCategory,
+  vendorReached,
+  subcontractorBaaInForce,
+  baaDisposition,
+  accessLifecycle,
+  auditLogReviewed,
+  riskAnalysisDeclared,
+  riskAnalysisCurrent,
+  riskAnalysisCovers,
+  incidentResponseTested,
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, CheckFunction<unknown>> = new Map(ALL.map((f) => [f.name, f]));

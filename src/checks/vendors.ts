@@ -1,7 +1,7 @@
 /** Vendor checks: the BAA on file, and what the bundled vendor catalog says of the vendor. */
 import { z } from 'zod';
 import { defineCheck, fail, notApplicable, pass } from './define.js';
-import type { CheckContext } from './types.js';
+import type { CheckContext, CheckResult } from './types.js';
 
 const none = z.strictObject({});
 const text = (ctx: CheckContext, subject: string, field: string): string | undefined => {
@@ -11,22 +11,35 @@ const text = (ctx: CheckContext, subject: string, field: string): string | undef
 /** The vendor's id in the bundled catalog: its `catalog` field, else its own id. */
 export const catalogId = (ctx: CheckContext, vendor: string): string => text(ctx, vendor, 'catalog') ?? vendor;
 
+/** The vendor's BAA on --as-of, as baa-in-force judges it (also used for a subprocessor's subcontractor BAA). */
+export function baaVerdict(vendor: string, ctx: CheckContext): CheckResult {
+  const result = agreementOnFile(vendor, ctx);
+  // A health care provider receiving PHI for treatment is no business associate (45 CFR 160.103): no BAA is needed.
+  if (result.status === 'fail' && text(ctx, vendor, 'role') === 'treatment-provider') return notApplicable;
+  return result;
+}
+
+function agreementOnFile(vendor: string, ctx: CheckContext): CheckResult {
+  const status = text(ctx, vendor, 'baa.status');
+  if (status === undefined) return fail('missing', { status: 'undeclared' });
+  if (status === 'not-required') return notApplicable;
+  if (status !== 'signed') return fail(status, { status });
+  const terminated = text(ctx, vendor, 'baa.terminated');
+  if (terminated !== undefined && terminated <= ctx.asOf) return fail('terminated', { status, terminated, as_of: ctx.asOf });
+  const signed = text(ctx, vendor, 'baa.signed');
+  if (signed !== undefined && signed > ctx.asOf) return fail('not-yet', { status, signed, as_of: ctx.asOf });
+  const expires = text(ctx, vendor, 'baa.expires');
+  if (expires !== undefined && expires <= ctx.asOf) return fail('expired', { status, expires, as_of: ctx.asOf });
+  return pass({ status });
+}
+
 export const baaInForce = defineCheck({
   name: 'baa-in-force',
-  description: 'fails unless the vendor has a signed BAA in force on --as-of (signed on or before it, not expired)',
+  description:
+    'fails unless the vendor has a signed BAA in force on --as-of (signed on or before it, not expired, not terminated); not applicable to a `treatment-provider` or a `not-required` claim',
   targets: ['vendor'],
   options: none,
-  run(vendor, _o, ctx) {
-    const status = text(ctx, vendor.id, 'baa.status');
-    if (status === undefined) return fail('missing', { status: 'undeclared' });
-    if (status === 'not-required') return notApplicable;
-    if (status !== 'signed') return fail(status, { status });
-    const signed = text(ctx, vendor.id, 'baa.signed');
-    if (signed !== undefined && signed > ctx.asOf) return fail('not-yet', { status, signed, as_of: ctx.asOf });
-    const expires = text(ctx, vendor.id, 'baa.expires');
-    if (expires !== undefined && expires <= ctx.asOf) return fail('expired', { status, expires, as_of: ctx.asOf });
-    return pass({ status });
-  },
+  run: (vendor, _o, ctx) => baaVerdict(vendor.id, ctx),
 });
 
 export const baaClaimsNotRequired = defineCheck({

@@ -75,10 +75,16 @@ function same(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * The subject of the system's own facts (`risk_analysis.date`, `incident_response.tested`), read from `system:`
+ * written as a mapping (its text form declares only `name`). Not a valid node or flow id, so it never names one.
+ */
+export const SYSTEM_SUBJECT = '(system)';
+
 /** The facts of a map: what it declares, plus whatever enrichers observe later. */
 export function createFactStore(map: PhiMap): FactStore {
-  // Nodes and flows by id, built on the first read. A flow's own id never names a node (the loader checks).
-  let subjects: Map<string, MapNode | MapFlow> | undefined;
+  // Nodes and flows by id, built on the first read, and the system. A flow's own id never names a node (the loader checks).
+  let subjects: Map<string, { readonly spec: unknown; readonly at?: Anchor | undefined }> | undefined;
   // Each declared fact is built once (by field, then subject: a few dozen fields, so few maps): rules read the same
   // facts many times on a large map, and findings then share them, with their evidence.
   const made = new Map<string, Map<string, Fact>>();
@@ -90,6 +96,7 @@ export function createFactStore(map: PhiMap): FactStore {
     if (!subjects) {
       subjects = new Map<string, MapNode | MapFlow>(map.nodes);
       for (const f of map.flows) subjects.set(f.id, f);
+      subjects.set(SYSTEM_SUBJECT, map.systemInfo ?? { spec: map.system !== undefined ? { name: map.system } : {} });
     }
     const s = subjects.get(subject);
     const value = s ? fieldOf(s.spec, field) : undefined;

@@ -1,9 +1,20 @@
 /** Merge validated map files into one map, then check every reference. */
 import { type Diagnostic, formatLocation } from '../source/diagnostics.js';
+import { issuesToDiagnostics } from '../source/issues.js';
 import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
 import { type Candidates, closest, prepareCandidates } from '../source/suggest.js';
-import { BUILTIN_CLASSES, type DataClassInfo, type EnvironmentInfo, type MapFlow, type MapNode, type PhiMap, parseHosting, SECTION_TYPE } from './model.js';
-import { ID_PATTERN, type MapFileSpec, NODE_SECTIONS } from './schema.js';
+import {
+  BUILTIN_CLASSES,
+  type DataClassInfo,
+  type EnvironmentInfo,
+  type MapFlow,
+  type MapNode,
+  type PhiMap,
+  parseHosting,
+  SECTION_TYPE,
+  systemName,
+} from './model.js';
+import { ID_PATTERN, type MapFileSpec, NODE_SECTIONS, SystemInfo, type SystemSpec } from './schema.js';
 
 export interface ValidFile {
   source: SourceFile;
@@ -37,6 +48,9 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   const flows: FlowInProgress[] = [];
   const flowIds = new Map<string, SourceRef>();
   let system: { value: string; ref: SourceRef } | undefined;
+  // `system:` as a mapping: its parts may come from different files, each part from one.
+  let systemInfo: { spec: SystemSpec; ref: SourceRef } | undefined;
+  const systemParts = new Map<'risk_analysis' | 'incident_response', SourceRef>();
   let description: string | undefined;
 
   const checkId = (id: string, ref: SourceRef, what: string): boolean => {
@@ -46,11 +60,33 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   };
 
   for (const { source, spec } of files) {
-    if (spec.system !== undefined) {
-      const ref = { source, path: ['system'] };
-      if (system && system.value !== spec.system) {
-        report(ref, `system is "${spec.system}" here but "${system.value}" at ${where(system.ref)}: one map describes one system`, 'value');
-      } else system ??= { value: spec.system, ref };
+    // `system:` as a mapping is checked here, against its own schema, so each problem is reported at its key.
+    let info: SystemSpec | undefined;
+    if (typeof spec.system === 'object') {
+      const parsed = SystemInfo.safeParse(spec.system);
+      if (parsed.success) info = parsed.data;
+      else diagnostics.push(...issuesToDiagnostics(source, SystemInfo, spec.system, parsed.error.issues, ['system']));
+    }
+    const name = systemName(typeof spec.system === 'string' ? spec.system : info);
+    if (name !== undefined) {
+      const ref = { source, path: typeof spec.system === 'string' ? ['system'] : ['system', 'name'] };
+      if (system && system.value !== name) {
+        report(ref, `system is "${name}" here but "${system.value}" at ${where(system.ref)}: one map describes one system`, 'value');
+      } else system ??= { value: name, ref };
+    }
+    if (info) {
+      systemInfo ??= { spec: {}, ref: { source, path: ['system'] } };
+      for (const part of ['risk_analysis', 'incident_response'] as const) {
+        const value = info[part];
+        if (value === undefined) continue;
+        const ref = { source, path: ['system', part] };
+        const prev = systemParts.get(part);
+        if (prev) report(ref, `system.${part} is declared twice: also at ${where(prev)} (declare it in one file)`);
+        else {
+          systemParts.set(part, ref);
+          (systemInfo.spec as Record<string, unknown>)[part] = value;
+        }
+      }
     }
     description ??= spec.description;
 
@@ -195,6 +231,23 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     if (node.type === 'store' && node.spec.managed !== undefined && node.spec.kind !== 'device') {
       report(at('managed'), `managed applies only to kind: device stores; "${node.id}" is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
     }
+    if (node.type === 'log' && node.spec.review !== undefined && node.spec.kind !== 'audit') {
+      report(at('review'), `review applies only to kind: audit logs; "${node.id}" is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
+    }
+  }
+
+  // The risk analysis names the nodes it covers.
+  const scopeRef = systemParts.get('risk_analysis');
+  if (scopeRef) {
+    (systemInfo?.spec.risk_analysis?.scope ?? []).forEach((id, i) => {
+      if (!nodes.has(id)) {
+        report(
+          { source: scopeRef.source, path: [...scopeRef.path, 'scope', i] },
+          `risk_analysis.scope names "${id}", which is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`,
+          'value',
+        );
+      }
+    });
   }
 
   for (const flow of flows) {
@@ -216,6 +269,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   return {
     map: {
       system: system?.value,
+      systemInfo: systemInfo && { spec: { ...(system ? { name: system.value } : {}), ...systemInfo.spec }, at: anchorOf(systemInfo.ref, 'key') },
       description,
       files: files.map((f) => f.source.path),
       dataClasses,

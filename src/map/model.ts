@@ -4,7 +4,7 @@ import { parseHosting } from './hosting.js';
 
 export { parseHosting };
 
-import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, VendorSpec } from './schema.js';
+import type { FlowSpec, LogSpec, ServiceSpec, StoreSpec, SystemSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
 export const SECTION_TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;
@@ -44,8 +44,18 @@ export interface EnvironmentInfo {
   readonly description?: string | undefined;
 }
 
+/** `system:` written as a mapping (format 1.1), merged across files, and where it is declared. */
+export interface SystemDeclaration {
+  readonly spec: SystemSpec;
+  /** The `system` key of the file that declares the mapping. */
+  readonly at: Anchor;
+}
+
 export interface PhiMap {
+  /** The system's name: `system:` as text, or the mapping's `name`. */
   readonly system?: string | undefined;
+  /** The risk analysis and incident response plan, when a file writes `system:` as a mapping. */
+  readonly systemInfo?: SystemDeclaration | undefined;
   readonly description?: string | undefined;
   readonly files: readonly string[];
   readonly dataClasses: ReadonlyMap<string, DataClassInfo>;
@@ -54,6 +64,9 @@ export interface PhiMap {
   readonly nodes: ReadonlyMap<string, MapNode>;
   readonly flows: readonly MapFlow[];
 }
+
+/** The name a `system:` value gives: the text itself, or the mapping's `name`. */
+export const systemName = (system: string | SystemSpec | undefined): string | undefined => (typeof system === 'string' ? system : system?.name);
 
 export const BUILTIN_CLASSES: readonly DataClassInfo[] = [
   { id: 'phi', phi: true, description: 'protected health information' },

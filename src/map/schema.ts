@@ -15,13 +15,29 @@ const date = z.string().refine(isCalendarDate, { message: 'expected a real calen
 const classList = z.array(z.string()).describe('data classes: `phi`, `deidentified` or ids from data_classes');
 
 export const ENCRYPTION_ALGORITHMS = ['none', 'aes-128', 'aes-192', 'aes-256'] as const;
-export const STORE_KINDS = ['database', 'object-store', 'queue', 'dead-letter-queue', 'cache', 'filesystem', 'dataset', 'model', 'backup', 'device'] as const;
+export const STORE_KINDS = [
+  'database',
+  'object-store',
+  'queue',
+  'dead-letter-queue',
+  'cache',
+  'filesystem',
+  'dataset',
+  'model',
+  'backup',
+  'device',
+  'removable-media',
+] as const;
 export const LOG_KINDS = ['application', 'audit', 'trace', 'metrics', 'error-tracking'] as const;
 export const TLS_VERSIONS = ['none', '1.0', '1.1', '1.2', '1.3'] as const;
 export const FLOW_CONDITIONS = ['normal', 'error', 'retry', 'debug'] as const;
 export const DEIDENTIFY_METHODS = ['safe-harbor', 'expert-determination'] as const;
 export const BAA_STATUSES = ['signed', 'pending', 'none', 'not-required'] as const;
-export const VENDOR_ROLES = ['business-associate', 'covered-entity'] as const;
+export const VENDOR_ROLES = ['business-associate', 'covered-entity', 'treatment-provider'] as const;
+export const BAA_DISPOSITIONS = ['returned', 'destroyed', 'infeasible'] as const;
+export const DEPROVISIONING = ['automated', 'manual'] as const;
+export const LOG_REVIEW_METHODS = ['siem', 'alerting', 'manual'] as const;
+export const DISPOSAL_METHODS = ['nist-800-88', 'crypto-erase', 'vendor-certified'] as const;
 
 // YAML reads an unquoted `tls: 1.2` as a number; accept it as the version people meant.
 const tls = z
@@ -42,6 +58,10 @@ export const Access = z
     session_timeout_minutes: z.number().int().positive().describe('automatic logoff after this many idle minutes (164.312(a)(2)(iii))'),
     emergency_access: z.boolean().describe('a documented break-glass procedure exists (164.312(a)(2)(ii))'),
     rbac: z.boolean().describe('role-based access limits who can read PHI (164.312(a)(1))'),
+    review_interval_days: z.number().int().positive().describe('who has access is reviewed every this many days (164.308(a)(3)(ii)(B), 164.308(a)(4)(ii)(C))'),
+    deprovisioning: z
+      .enum(DEPROVISIONING)
+      .describe('how access ends when someone leaves or changes role: automated (an identity provider) or manual (164.308(a)(3)(ii)(C))'),
   })
   .partial();
 
@@ -75,6 +95,9 @@ export const Store = z
     managed: z.boolean().describe('kind: device only: the device is centrally managed (MDM, disk encryption enforced)'),
     object_lock: z.boolean().describe('extension: write-once retention protects objects from alteration'),
     point_in_time_recovery: z.boolean().describe('extension: the database can be restored to any point in time'),
+    disposal: z
+      .enum(DISPOSAL_METHODS)
+      .describe('how the media is wiped before disposal or re-use: nist-800-88, crypto-erase or vendor-certified (164.310(d)(2)(i)-(ii))'),
   })
   .partial();
 
@@ -84,6 +107,12 @@ export const Log = z
     kind: z.enum(LOG_KINDS),
     retention_days: z.number().int().nonnegative(),
     tamper_evident: z.boolean(),
+    review: z
+      .strictObject({
+        method: z.enum(LOG_REVIEW_METHODS).describe('siem, alerting or manual'),
+        interval_days: z.number().int().positive().optional().describe('people review the log (or its reports) every this many days'),
+      })
+      .describe('kind: audit only: how the audit log is reviewed (164.308(a)(1)(ii)(D))'),
   })
   .partial();
 
@@ -93,11 +122,19 @@ export const Baa = z.strictObject({
   expires: date.optional(),
   services: z.array(z.string()).optional().describe('services the BAA covers; absent = the whole vendor'),
   document: text.optional().describe('where the signed agreement is kept'),
+  terminated: date.optional().describe('the date the BAA was terminated; on or before --as-of it is no longer in force'),
+  disposition: z
+    .enum(BAA_DISPOSITIONS)
+    .optional()
+    .describe('what became of the PHI at termination: returned, destroyed, or infeasible (protections extended) (164.504(e)(2)(ii)(J))'),
+  breach_notice_days: z.number().int().nonnegative().optional().describe('days the BAA allows to notify a breach; 164.410(b)(1) sets 60 at most'),
 });
 
 export const Vendor = z
   .strictObject({
-    role: z.enum(VENDOR_ROLES),
+    role: z
+      .enum(VENDOR_ROLES)
+      .describe('business-associate, covered-entity (the client that sends you PHI), or treatment-provider (receives PHI to treat the patient: no BAA needed)'),
     description: text,
     baa: Baa,
     subprocessors: z.array(z.string()).describe('vendor ids this vendor passes data to'),
@@ -120,12 +157,41 @@ export const Flow = z.strictObject({
   description: text.optional(),
 });
 
+/** `system:` written as a mapping (format 1.1); the plain text form is its name. */
+export const SystemInfo = z.strictObject({
+  name: text.optional().describe("the system's name"),
+  risk_analysis: z
+    .strictObject({
+      date: date.describe('when the risk analysis was completed or last reviewed'),
+      document: text.optional().describe('where the risk analysis is kept'),
+      scope: z.array(z.string()).optional().describe('node ids the analysis covers; absent = the whole system'),
+    })
+    .optional()
+    .describe('the most recent risk analysis (164.308(a)(1)(ii)(A))'),
+  incident_response: z
+    .strictObject({
+      document: text.describe('where the incident response plan is kept'),
+      tested: date.optional().describe('when the plan was last tested (an exercise or a real incident)'),
+    })
+    .optional()
+    .describe('the security incident response plan (164.308(a)(6))'),
+});
+
+/**
+ * `system:` as written: text (the name) or a mapping. Files accept any mapping here; the merge checks it against
+ * SystemInfo, so each problem in it is reported at its own key with a "did you mean" (a union would report only
+ * "invalid input"). Editors get SystemInfo's shape from the JSON Schema (json-schema.ts).
+ */
+const SystemField = z.union([text, z.record(z.string(), z.unknown())], {
+  error: 'must be text (the system name) or a mapping with name, risk_analysis and incident_response',
+});
+
 export const DataClass = z.strictObject({ phi: z.boolean(), description: text.optional() });
 export const Environment = z.strictObject({ phi_allowed: z.boolean(), description: text.optional() });
 
 export const MapFile = z.strictObject({
   version: z.literal(1),
-  system: text.optional(),
+  system: SystemField.optional().describe("the system's name, or a mapping with its name, risk analysis and incident response plan"),
   description: text.optional(),
   data_classes: z.record(z.string(), DataClass).optional(),
   environments: z.record(z.string(), Environment).optional(),
@@ -142,5 +208,6 @@ export type StoreSpec = z.infer<typeof Store>;
 export type LogSpec = z.infer<typeof Log>;
 export type VendorSpec = z.infer<typeof Vendor>;
 export type FlowSpec = z.infer<typeof Flow>;
+export type SystemSpec = z.infer<typeof SystemInfo>;
 
 export const NODE_SECTIONS = ['vendors', 'services', 'stores', 'logs'] as const;

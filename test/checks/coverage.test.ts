@@ -6,27 +6,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as agreementsSrc from '../../src/checks/agreements.js';
 import * as backupSrc from '../../src/checks/backup.js';
 import * as combinatorsSrc from '../../src/checks/combinators.js';
 import * as fieldsSrc from '../../src/checks/fields.js';
 import * as flowsSrc from '../../src/checks/flows.js';
+import * as governanceSrc from '../../src/checks/governance.js';
 import * as hostingSrc from '../../src/checks/hosting.js';
 import { FUNCTIONS } from '../../src/checks/index.js';
+import * as peopleSrc from '../../src/checks/people.js';
 import * as phiSrc from '../../src/checks/phi.js';
 import type { CheckFunction } from '../../src/checks/types.js';
 import * as vendorsSrc from '../../src/checks/vendors.js';
 import { TARGET_TYPES, type TargetType } from '../../src/rules/schema.js';
 import { mapOf } from '../support/audit.js';
+import { table as agreements } from './agreements.test.js';
 import { table as backup } from './backup.test.js';
 import { table as combinators } from './combinators.test.js';
 import { table as fields } from './fields.test.js';
 import { table as flows } from './flows.test.js';
+import { table as governance } from './governance.test.js';
 import { table as hosting } from './hosting.test.js';
+import { table as people } from './people.test.js';
 import { table as phi } from './phi.test.js';
 import type { CheckRow, Family } from './tables.js';
 import { table as vendors } from './vendors.test.js';
 
-const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup };
+const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup, agreements, people, governance };
 const SOURCES: Record<Family, Record<string, unknown>> = {
   fields: fieldsSrc,
   combinators: combinatorsSrc,
@@ -35,6 +41,9 @@ const SOURCES: Record<Family, Record<string, unknown>> = {
   flows: flowsSrc,
   phi: phiSrc,
   backup: backupSrc,
+  agreements: agreementsSrc,
+  people: peopleSrc,
+  governance: governanceSrc,
 };
 const FAMILIES = Object.keys(TABLES) as Family[];
 const CHECKS_DIR = new URL('../../src/checks/', import.meta.url);

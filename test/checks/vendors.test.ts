@@ -36,6 +36,15 @@ const BAA_MAP = vendorsMap(`
     baa: { status: signed, signed: 2023-06-01, expires: ${AS_OF} }
   expires-tomorrow:
     baa: { status: signed, signed: 2023-06-01, expires: 2026-06-02 }
+  old-scribe:
+    baa: { status: signed, signed: 2023-06-01, terminated: 2026-05-31, disposition: destroyed }
+  leaving:
+    baa: { status: signed, signed: 2023-06-01, terminated: 2026-06-02 }
+  cardiology-group:
+    role: treatment-provider
+  clinic-with-paper:
+    role: treatment-provider
+    baa: { status: none }
 `);
 
 const CATALOG_MAP = vendorsMap(`
@@ -104,6 +113,7 @@ export const table: CheckRow[] = [
     expected: { status: 'pass', args: { status: 'signed' } },
     reads: [
       { subject: 'aws', field: 'baa.status', provenance: 'declared', value: 'signed' },
+      { subject: 'aws', field: 'baa.terminated', provenance: 'undeclared', value: undefined },
       { subject: 'aws', field: 'baa.signed', provenance: 'declared', value: '2025-01-15' },
       { subject: 'aws', field: 'baa.expires', provenance: 'declared', value: '2028-01-14' },
     ],
@@ -135,7 +145,55 @@ export const table: CheckRow[] = [
     target: 'no-paper',
     check: { function: 'baa-in-force' },
     expected: { status: 'fail', reason: 'missing', args: { status: 'undeclared' } },
-    reads: [{ subject: 'no-paper', field: 'baa.status', provenance: 'undeclared', value: undefined }],
+    reads: [
+      { subject: 'no-paper', field: 'baa.status', provenance: 'undeclared', value: undefined },
+      { subject: 'no-paper', field: 'role', provenance: 'declared', value: 'business-associate' },
+    ],
+  },
+  {
+    name: 'fail terminated: terminated before --as-of, whatever its other dates',
+    map: BAA_MAP,
+    target: 'old-scribe',
+    check: { function: 'baa-in-force' },
+    expected: { status: 'fail', reason: 'terminated', args: { status: 'signed', terminated: '2026-05-31', as_of: AS_OF } },
+    reads: [
+      { subject: 'old-scribe', field: 'baa.status', provenance: 'declared', value: 'signed' },
+      { subject: 'old-scribe', field: 'baa.terminated', provenance: 'declared', value: '2026-05-31' },
+      { subject: 'old-scribe', field: 'role', provenance: 'undeclared', value: undefined },
+    ],
+  },
+  {
+    name: 'fail terminated: terminated on the --as-of date',
+    map: BAA_MAP,
+    target: 'leaving',
+    check: { function: 'baa-in-force' },
+    options: { asOf: '2026-06-02' },
+    expected: { status: 'fail', reason: 'terminated', args: { status: 'signed', terminated: '2026-06-02', as_of: '2026-06-02' } },
+  },
+  {
+    name: 'pass: a termination after --as-of is still ahead',
+    map: BAA_MAP,
+    target: 'leaving',
+    check: { function: 'baa-in-force' },
+    expected: { status: 'pass', args: { status: 'signed' } },
+  },
+  {
+    name: 'not-applicable: a treatment provider needs no BAA (160.103)',
+    map: BAA_MAP,
+    target: 'cardiology-group',
+    check: { function: 'baa-in-force' },
+    expected: { status: 'not-applicable' },
+    reads: [
+      { subject: 'cardiology-group', field: 'baa.status', provenance: 'undeclared', value: undefined },
+      { subject: 'cardiology-group', field: 'role', provenance: 'declared', value: 'treatment-provider' },
+    ],
+  },
+  {
+    name: 'not-applicable: a treatment provider whatever its baa says',
+    map: BAA_MAP,
+    target: 'clinic-with-paper',
+    check: { function: 'baa-in-force' },
+    expected: { status: 'not-applicable' },
   },
   {
     name: 'fail pending',
@@ -195,7 +253,10 @@ export const table: CheckRow[] = [
     check: { function: 'baa-in-force' },
     options: { observations: [{ subject: 'aws', field: 'baa.status', observed: 'pending', source: 'contracts-db' }] },
     expected: { status: 'fail', reason: 'pending', args: { status: 'pending' } },
-    reads: [{ subject: 'aws', field: 'baa.status', provenance: 'contradicted', value: 'pending' }],
+    reads: [
+      { subject: 'aws', field: 'baa.status', provenance: 'contradicted', value: 'pending' },
+      { subject: 'aws', field: 'role', provenance: 'declared', value: 'business-associate' },
+    ],
   },
   {
     // Fails closed: an unreadable status is unknown, not undeclared.
@@ -205,7 +266,10 @@ export const table: CheckRow[] = [
     check: { function: 'baa-in-force' },
     options: { observations: [{ subject: 'aws', field: 'baa.status', error: 'contracts-db unreachable', source: 'contracts-db' }] },
     expected: { status: 'unknown', reason: 'unavailable', args: { field: 'baa.status', value: 'unavailable', error: 'contracts-db unreachable' } },
-    reads: [{ subject: 'aws', field: 'baa.status', provenance: 'unavailable', value: undefined }],
+    reads: [
+      { subject: 'aws', field: 'baa.status', provenance: 'unavailable', value: undefined },
+      { subject: 'aws', field: 'role', provenance: 'declared', value: 'business-associate' },
+    ],
   },
   {
     name: 'not-applicable: a store is not a target it declares',
