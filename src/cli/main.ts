@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The CLI: thin commands over the library. Each command's module loads only when that command runs. */
+import { writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { describeFormats, FORMATS } from '../format/registry.js';
 import { toolVersion } from '../package.js';
+import { errnoText } from '../source/files.js';
 import { EXIT } from './exit.js';
 import { run } from './run.js';
 
@@ -65,10 +67,19 @@ export function buildProgram(): Command {
 z.config({ jitless: true });
 
 // A reader that stops early (`phi-audit scan | head`) closes the pipe: stop writing, quietly, with the run's exit code.
+// Any other failure to write (stdout to /dev/full, a full disk) is exit 2 with one line on stderr, never a stack trace:
+// exit 1 would read as "findings" to CI. With stderr itself broken there is nowhere to say it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (stream === process.stdout) {
+      try {
+        writeSync(2, `phi-audit: cannot write to standard output: ${errnoText(err)}\n`);
+      } catch {
+        // stderr is gone too
+      }
+    }
+    process.exit(EXIT.input);
   });
 }
 
@@ -78,11 +89,13 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version are not errors; every usage error is exit 2, like a broken map.
-      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.clean : EXIT.input;
+      // Help asked for (`--help`, `help`) and `--version` are not errors. Every usage error is exit 2, like a broken
+      // map; that includes no command at all, where commander prints the usage to stderr with a non-zero code.
+      const asked = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0);
+      process.exitCode = asked ? EXIT.clean : EXIT.input;
       return;
     }
-    throw err;
+    await run(() => Promise.reject(err)); // our bug: exit 3, as from a command
   }
 }
 

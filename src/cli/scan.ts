@@ -1,9 +1,7 @@
 /** `phi-audit scan`: flags → audit() → format → write. */
-import path from 'node:path';
 import { audit } from '../audit.js';
 import { type Format, loadFormatter } from '../format/registry.js';
 import type { Severity } from '../rules/schema.js';
-import { noPosition } from '../source/diagnostics.js';
 import { readEnv } from './env.js';
 import { type ExitCode, exitForReport } from './exit.js';
 import { emit, useColor } from './output.js';
@@ -31,16 +29,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   });
   if (!result.ok) return reportProblems(result.diagnostics);
   const report = result.report;
-  // Never write a report over the map it describes.
-  if (flags.output !== undefined) {
-    const out = path.resolve(flags.output);
-    const clash = report.files.find((f) => path.resolve(f) === out);
-    if (clash) return reportProblems([noPosition(flags.output, `--output would overwrite the map file ${clash}: write the report somewhere else`)]);
-  }
   const started = performance.now();
   // Formatting is lazy: pieces are made as they are written.
   const format = await loadFormatter(flags.format);
-  emit(format(report, { color: useColor(flags.color, flags.output !== undefined, env) }), flags.output);
+  // Never over an input of this run (the maps it describes, rule files, ...): see output.ts.
+  emit(format(report, { color: useColor(flags.color, flags.output !== undefined, env) }), flags.output, { what: 'report', inputs: report.files });
   onStage?.('format and write', performance.now() - started);
   if (flags.output !== undefined) {
     const s = report.summary;

@@ -2,10 +2,10 @@
  * An evidence source: the bundled catalogs (rules/catalog/*.yaml): cloud services the big providers list as HIPAA-eligible, and
  * well-known vendors' BAA availability. Each entry names its public source and the date it was checked.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../source/diagnostics.js';
+import { InputError, noPosition } from '../source/diagnostics.js';
+import { readRegularFile } from '../source/files.js';
 import { issuesToDiagnostics } from '../source/issues.js';
 import { ID_PATTERN } from '../source/names.js';
 import { parseYaml } from '../source/yaml.js';
@@ -79,7 +79,9 @@ export interface Catalog {
 }
 
 function readCatalog<T>(file: string, schema: z.ZodType<T>, what: string): T {
-  const parsed = parseYaml(file, readFileSync(file, 'utf8'), what);
+  const read = readRegularFile(file, 'catalog file');
+  if (!read.ok) throw new InputError([noPosition(file, read.message)]);
+  const parsed = parseYaml(file, read.text, what);
   if (!parsed.ok) throw new InputError(parsed.diagnostics);
   const result = schema.safeParse(parsed.value);
   if (!result.success) throw new InputError(issuesToDiagnostics(parsed.source, schema, parsed.value, result.error.issues));

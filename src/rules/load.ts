@@ -1,10 +1,11 @@
 /** Load and validate rule files: built-in ones plus any `--rules DIR` a team adds. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { FUNCTIONS, nestedChecks } from '../checks/index.js';
 import { builtinRulesDir } from '../package.js';
 import { type Diagnostic, InputError, noPosition, sortDiagnostics } from '../source/diagnostics.js';
+import { describeKind, errnoText, lookAtFound, type OnWarning, readRegularFile, warnOnStderr } from '../source/files.js';
 import { issuesToDiagnostics } from '../source/issues.js';
 import { displayPath } from '../source/names.js';
 import { locate, type SourceFile, type YamlPath } from '../source/positions.js';
@@ -71,16 +72,47 @@ export function parseRuleText(displayName: string, text: string, builtin: boolea
   return { rule: { ...rule, file: displayName, builtin }, source, diagnostics };
 }
 
-function ruleFilesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
+/**
+ * The rule files (*.yaml, *.yml) in `dir`, by name, read the way map folders are: regular files only, symbolic links
+ * only to files inside the folder, and each file once. Anything else is skipped with a warning; a folder that cannot
+ * be read is a problem naming it.
+ */
+function ruleFilesIn(dir: string, shown: string, problems: Diagnostic[], onWarning: OnWarning): string[] {
+  let entries: Dirent[];
+  let real: string;
+  try {
+    real = realpathSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push(noPosition(shown, `--rules: cannot read the folder: ${errnoText(err)}`));
+    return [];
+  }
+  const files: string[] = [];
+  const seen = new Set<string>();
+  for (const e of entries.filter((x) => /\.ya?ml$/.test(x.name)).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+    const file = path.join(dir, e.name);
+    const found = lookAtFound(file, e.isSymbolicLink(), real);
+    if (found.kind === 'file') {
+      const key = `${found.st.dev}:${found.st.ino}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      files.push(file);
+    } else if (found.kind === 'unreadable') {
+      problems.push(noPosition(path.join(shown, e.name), found.message));
+    } else {
+      onWarning(noPosition(path.join(shown, e.name), `warning: skipped: ${found.kind === 'folder' ? 'it is a folder, not a rule file' : found.reason}`));
+    }
+  }
+  return files;
 }
 
 /** Built-in rules, then each extra folder's. Throws InputError listing every problem in every rule file. */
-export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean; cwd?: string; usePack?: boolean } = {}): LoadedRule[] {
+export function loadRules(
+  extraDirs: readonly string[] = [],
+  options: { builtin?: boolean; cwd?: string; usePack?: boolean; onWarning?: OnWarning } = {},
+): LoadedRule[] {
   const cwd = options.cwd ?? process.cwd();
+  const onWarning = options.onWarning ?? warnOnStderr;
   const sources: { file: string; builtin: boolean }[] = [];
   const diagnostics: Diagnostic[] = [];
   const rules: LoadedRule[] = [];
@@ -93,27 +125,34 @@ export function loadRules(extraDirs: readonly string[] = [], options: { builtin?
         seen.set(r.id, r.file);
       }
     } else {
-      for (const f of ruleFilesIn(builtinRulesDir())) sources.push({ file: f, builtin: true });
+      const dir = builtinRulesDir();
+      for (const f of ruleFilesIn(dir, dir, diagnostics, onWarning)) sources.push({ file: f, builtin: true });
     }
   }
   for (const dir of extraDirs) {
     const abs = path.resolve(cwd, dir);
-    let isDir = false;
+    let st: Stats;
     try {
-      isDir = statSync(abs).isDirectory();
-    } catch {
-      diagnostics.push(noPosition(dir, '--rules: no such folder'));
+      st = statSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      diagnostics.push(noPosition(dir, code === 'ENOENT' ? '--rules: no such folder' : `--rules: cannot read it: ${errnoText(err)}`));
       continue;
     }
-    if (!isDir) {
-      diagnostics.push(noPosition(dir, '--rules takes a folder of rule files (*.yaml), not a file'));
+    if (!st.isDirectory()) {
+      diagnostics.push(noPosition(dir, `--rules takes a folder of rule files (*.yaml), not ${st.isFile() ? 'a file' : describeKind(st)}`));
       continue;
     }
-    for (const f of ruleFilesIn(abs)) sources.push({ file: f, builtin: false });
+    for (const f of ruleFilesIn(abs, dir, diagnostics, onWarning)) sources.push({ file: f, builtin: false });
   }
   for (const { file, builtin } of sources) {
     const name = builtin ? `rules/${path.basename(file)}` : displayPath(file, cwd);
-    const r = parseRuleText(name, readFileSync(file, 'utf8'), builtin);
+    const read = readRegularFile(file, 'rule file');
+    if (!read.ok) {
+      diagnostics.push(noPosition(name, read.message));
+      continue;
+    }
+    const r = parseRuleText(name, read.text, builtin);
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
     const prev = seen.get(r.rule.id);
