@@ -50,8 +50,15 @@ describe('evaluate', () => {
   it('records the facts each rule read as the finding’s evidence, with provenance and the map position', async () => {
     const f = (await reportOfMap(MAP, { loadedRules: [baaRule], asOf: '2026-06-30' })).findings[0]!;
     const fields = f.evidence.map((e) => `${e.subject}.${e.field}:${e.provenance}`);
-    expect(fields).toEqual(['llm.baa.status:declared', 'llm.baa.signed:declared', 'llm.baa.expires:declared']);
-    expect(f.evidence[2]).toMatchObject({ declared: '2026-06-30', value: '2026-06-30', source: 'test.yaml:3:3' });
+    // A failure is also checked against the treatment-provider exception (role).
+    expect(fields).toEqual([
+      'llm.baa.status:declared',
+      'llm.baa.terminated:undeclared',
+      'llm.baa.signed:declared',
+      'llm.baa.expires:declared',
+      'llm.role:declared',
+    ]);
+    expect(f.evidence[3]).toMatchObject({ declared: '2026-06-30', value: '2026-06-30', source: 'test.yaml:3:3' });
   });
 
   it('tells "not declared" from "declared false" in the evidence', async () => {

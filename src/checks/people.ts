@@ -1,16 +1,21 @@
 /** People and their access over time: access reviews and deprovisioning, and someone reviewing the audit log. */
 import { z } from 'zod';
-import { defineCheck, fail, HOSTED_TARGETS, pass } from './define.js';
+import { defineCheck, fail, HOSTED_TARGETS, notApplicable, pass } from './define.js';
 
 const days = z.number().int().positive();
 
 export const accessLifecycle = defineCheck({
   name: 'access-lifecycle',
   description:
-    'fails unless `access.review_interval_days` is declared and at most `max_review_days` (default 90) and `access.deprovisioning` is declared (automated or manual)',
+    'fails unless `access.review_interval_days` is declared and at most `max_review_days` (default 90) and `access.deprovisioning` is declared (automated or manual); on services, only those people log in to (`interactive: true`) unless `services: all`',
   targets: HOSTED_TARGETS,
-  options: z.strictObject({ max_review_days: days.default(90).describe('the longest interval between access reviews the rule accepts') }),
-  run(node, { max_review_days }, ctx) {
+  options: z.strictObject({
+    max_review_days: days.default(90).describe('the longest interval between access reviews the rule accepts'),
+    services: z.enum(['interactive', 'all']).default('interactive').describe('which services are judged: those people log in to, or all'),
+  }),
+  run(node, { max_review_days, services }, ctx) {
+    // People's access is what is reviewed and removed: a service nobody logs in to has none of its own.
+    if (node.type === 'service' && services === 'interactive' && ctx.fact(node.id, 'interactive').value !== true) return notApplicable;
     const interval = ctx.fact(node.id, 'access.review_interval_days').value;
     const deprovisioning = ctx.fact(node.id, 'access.deprovisioning').value;
     const missing: [field: string, what: string][] = [

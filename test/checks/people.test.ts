@@ -8,18 +8,24 @@ vendors:
 services:
   ehr-api:
     hosting: self
+    interactive: true
     data: [phi]
     access: { rbac: true, review_interval_days: 90, deprovisioning: automated }
     audit_log: access-audit
   review-app:
     hosting: self
+    interactive: true
     access: { rbac: true, review_interval_days: 365, deprovisioning: manual }
   batch-job:
     hosting: self
     access: { rbac: true }
   legacy-admin:
     hosting: self
+    interactive: true
     access: { review_interval_days: 180 }
+  admin-console:
+    hosting: self
+    interactive: true
 stores:
   notes-db:
     kind: database
@@ -45,6 +51,7 @@ export const table: CheckRow[] = [
     check: { function: 'access-lifecycle' },
     expected: { status: 'pass', args: { interval: '90', deprovisioning: 'automated' } },
     reads: [
+      { subject: 'ehr-api', field: 'interactive', provenance: 'declared', value: true },
       { subject: 'ehr-api', field: 'access.review_interval_days', provenance: 'declared', value: 90 },
       { subject: 'ehr-api', field: 'access.deprovisioning', provenance: 'declared', value: 'automated' },
     ],
@@ -75,9 +82,17 @@ export const table: CheckRow[] = [
     },
   },
   {
-    name: 'fail missing: neither declared',
+    name: 'not-applicable: a service nobody logs in to',
     map: MAP,
     target: 'batch-job',
+    check: { function: 'access-lifecycle' },
+    expected: { status: 'not-applicable' },
+    reads: [{ subject: 'batch-job', field: 'interactive', provenance: 'undeclared' }],
+  },
+  {
+    name: 'fail missing: neither declared',
+    map: MAP,
+    target: 'admin-console',
     check: { function: 'access-lifecycle' },
     expected: {
       status: 'fail',
@@ -89,9 +104,25 @@ export const table: CheckRow[] = [
       },
     },
     reads: [
-      { subject: 'batch-job', field: 'access.review_interval_days', provenance: 'undeclared', value: undefined },
-      { subject: 'batch-job', field: 'access.deprovisioning', provenance: 'undeclared', value: undefined },
+      { subject: 'admin-console', field: 'interactive', provenance: 'declared', value: true },
+      { subject: 'admin-console', field: 'access.review_interval_days', provenance: 'undeclared', value: undefined },
+      { subject: 'admin-console', field: 'access.deprovisioning', provenance: 'undeclared', value: undefined },
     ],
+  },
+  {
+    name: 'fail missing: a service nobody logs in to, under a rule that judges every service',
+    map: MAP,
+    target: 'batch-job',
+    check: { function: 'access-lifecycle', options: { services: 'all' } },
+    expected: {
+      status: 'fail',
+      reason: 'missing',
+      args: {
+        field: 'access.review_interval_days and access.deprovisioning',
+        value: 'undeclared',
+        what: 'how often access to it is reviewed (access.review_interval_days), nor how access ends when someone leaves (access.deprovisioning)',
+      },
+    },
   },
   {
     name: 'fail missing: reviewed, but deprovisioning undeclared',
@@ -193,6 +224,7 @@ export const table: CheckRow[] = [
 const invalid: InvalidOptions[] = [
   { name: 'a review interval of 0 days', fn: 'access-lifecycle', options: { max_review_days: 0 } },
   { name: 'an unknown option', fn: 'access-lifecycle', options: { max_days: 90 } },
+  { name: 'an unknown `services`', fn: 'access-lifecycle', options: { services: 'batch' } },
   { name: 'a fractional interval', fn: 'audit-log-reviewed', options: { max_interval_days: 7.5 } },
 ];
 
