@@ -130,8 +130,9 @@ describe('the pipeline', () => {
     const paths = ['fixtures/rules/hosting-hipaa-eligible/fail.yaml'];
     const withBundled = await reportFor(paths, { catalog: empty, asOf: '2026-11-22' });
     const withNone = await reportFor(paths, { catalog: none, asOf: '2026-11-22' });
-    expect(withBundled.findings.some((f) => f.rule === 'hosting-hipaa-eligible')).toBe(true);
-    expect(withNone.findings.some((f) => f.rule === 'hosting-hipaa-eligible')).toBe(false);
+    // Only a catalog that lists a service as not eligible can fail it; one that knows nothing leaves it unknown.
+    expect(withBundled.findings.some((f) => f.rule === 'hosting-hipaa-eligible' && f.status === 'fail')).toBe(true);
+    expect(withNone.findings.some((f) => f.rule === 'hosting-hipaa-eligible' && f.status === 'fail')).toBe(false);
   });
 
   it('judges observed facts with the same rules: verified passes, contradicted fails naming both, unavailable is unknown', async () => {

@@ -1,5 +1,7 @@
 /** Vendor checks: the BAA on file, and what the bundled vendor catalog says of the vendor. */
 import { z } from 'zod';
+import { dated, findPlan, planName, planNames } from '../enrich/catalog.js';
+import { VENDOR_CATEGORIES } from '../enrich/categories.js';
 import { defineCheck, fail, notApplicable, pass } from './define.js';
 import type { CheckContext, CheckResult } from './types.js';
 
@@ -55,35 +57,55 @@ export const baaClaimsNotRequired = defineCheck({
 export const vendorOffersBaa = defineCheck({
   name: 'vendor-offers-baa',
   description:
-    'fails when the bundled vendor catalog says the vendor (or its declared `plan`) offers no BAA; unknown when the BAA depends on a plan the map does not name',
+    "fails when the bundled vendor catalog says the vendor (or its declared `plan`, matched against the plan names the vendor publishes) offers no BAA; unknown when the BAA depends on a plan the map does not name or the catalog does not know, or the catalog could not establish the vendor's or the plan's terms",
   targets: ['vendor'],
   options: none,
   run(vendor, _o, ctx) {
     const entry = ctx.catalog.vendor(catalogId(ctx, vendor.id));
     if (!entry) return notApplicable;
     const plan = text(ctx, vendor.id, 'plan');
-    const args = { vendor_name: entry.name, source: entry.source, checked: entry.checked, plan: plan ?? 'undeclared', retention: entry.retention ?? '' };
-    const plans = Object.keys(entry.plans ?? {}).join(', ');
+    const args = {
+      vendor_name: entry.name,
+      source: entry.source,
+      as_of: entry.as_of,
+      dated: dated(entry.as_of),
+      reviewed: entry.reviewed,
+      plan: plan ?? 'undeclared',
+      retention: entry.retention ?? '',
+    };
     if (entry.baa === 'available') return pass(args);
     if (entry.baa === 'not-offered') return fail('not-offered', args);
-    if (entry.baa === 'unknown') return { status: 'unknown', reason: 'catalog-unknown', args };
-    if (plan === undefined) return { status: 'unknown', reason: 'no-plan', args: { ...args, plans } };
-    const terms = entry.plans && Object.hasOwn(entry.plans, plan) ? entry.plans[plan] : undefined;
-    if (!terms) return { status: 'unknown', reason: 'unknown-plan', args: { ...args, plans } };
-    if (terms.baa === 'not-offered') return fail('plan-not-offered', { ...args, note: terms.note ?? '' });
-    if (terms.baa === 'unknown') return { status: 'unknown', reason: 'catalog-unknown', args };
-    return pass(args);
+    if (entry.baa === 'unknown') return { status: 'unknown', reason: 'vendor-unknown', args: { ...args, note: trimNote(entry.note) || NO_STATEMENT } };
+    if (plan === undefined) return { status: 'unknown', reason: 'no-plan', args: { ...args, plans: planNames(entry) } };
+    const found = findPlan(entry, plan);
+    if (!found) return { status: 'unknown', reason: 'unknown-plan', args: { ...args, plans: planNames(entry) } };
+    const terms = found.plan;
+    const planArgs = {
+      ...args,
+      plan: planName(found.id, terms),
+      ...(terms.source !== undefined ? { source: terms.source, as_of: terms.as_of ?? 'undated', dated: dated(terms.as_of ?? 'undated') } : {}),
+      ...(terms.reviewed !== undefined ? { reviewed: terms.reviewed } : {}),
+      note: trimNote(terms.note),
+    };
+    if (terms.baa === 'not-offered') return fail('plan-not-offered', { ...planArgs, note: planArgs.note || 'the catalog lists no BAA for it' });
+    if (terms.baa === 'unknown') return { status: 'unknown', reason: 'plan-unknown', args: { ...planArgs, note: planArgs.note || NO_STATEMENT } };
+    return pass(planArgs);
   },
 });
 
+const NO_STATEMENT = 'the catalog found no statement of its terms';
+/** A catalog note for a message: without its final period (the message supplies the punctuation). */
+const trimNote = (note: string | undefined): string => (note ?? '').replace(/[.\s]+$/, '');
+
 export const catalogCategory = defineCheck({
   name: 'catalog-category',
-  description: "passes when the vendor's entry in the bundled vendor catalog has one of `categories` (llm-api, observability, error-tracking, ...)",
+  description:
+    "passes when the vendor's entry in the bundled vendor catalog has one of `categories` (llm-api, observability, error-tracking, ...); not applicable to a vendor the catalog does not list",
   targets: ['vendor'],
-  options: z.strictObject({ categories: z.array(z.string()).min(1) }),
+  options: z.strictObject({ categories: z.array(z.enum(VENDOR_CATEGORIES)).min(1) }),
   run(vendor, { categories }, ctx) {
     const entry = ctx.catalog.vendor(catalogId(ctx, vendor.id));
-    if (!entry) return fail('not-listed');
-    return categories.includes(entry.category) ? pass({ category: entry.category }) : fail('other', { category: entry.category });
+    if (!entry) return notApplicable;
+    return (categories as readonly string[]).includes(entry.category) ? pass({ category: entry.category }) : fail('other', { category: entry.category });
   },
 });

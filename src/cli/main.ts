@@ -49,6 +49,13 @@ export function buildProgram(): Command {
     .action((id: string | undefined, opts) => run(async () => (await import('./rules.js')).rulesCommand(id, opts)));
 
   program
+    .command('catalog')
+    .description('show what the bundled catalogs know: cloud providers and their HIPAA-eligible services, vendors and their BAA terms')
+    .argument('[name]', 'a provider (aws, gcp, azure) or a vendor (slack, openai, ...)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((name: string | undefined, opts) => run(async () => (await import('./catalog.js')).catalogCommand(name, opts)));
+
+  program
     .command('init')
     .description('write a commented starter map (never over an existing file)')
     .argument('[file]', 'where to write it', 'phi-map.yaml')

@@ -76,6 +76,26 @@ const CATALOG_MAP = vendorsMap(`
     plan: basic-free
   acme-scribe:
     baa: { status: signed }
+  slack:
+    plan: Enterprise Grid
+    baa: { status: signed }
+  slack-biz:
+    catalog: slack
+    plan: Business+
+  slack-biz-spelled:
+    catalog: slack
+    plan: business plus
+  slack-legacy:
+    catalog: slack
+    plan: free-pro-business-plus
+  tracing:
+    catalog: langsmith
+  chatgpt-plus:
+    catalog: chatgpt
+    plan: ChatGPT Plus
+  claude-team:
+    catalog: claude
+    plan: team
 `);
 
 // A catalog written for the test, so exact args do not change when the bundled catalog is updated.
@@ -86,15 +106,36 @@ const TEST_CATALOG = catalogOf({
         name: 'Scribe AI',
         category: 'llm-api',
         baa: 'plan-dependent',
-        plans: { enterprise: { baa: 'available' }, starter: { baa: 'not-offered', note: 'Self-serve plans only.' }, pilot: { baa: 'unknown' } },
+        plans: {
+          enterprise: { baa: 'available' },
+          starter: { baa: 'not-offered', note: 'Self-serve plans only.' },
+          pilot: { baa: 'unknown' },
+          'team-plus': {
+            name: 'Team+',
+            aliases: ['Teams Plus'],
+            baa: 'available',
+            source: 'https://scribe.example/team',
+            as_of: '2026-04',
+            reviewed: '2026-05-02',
+          },
+        },
         retention: '30 days',
         source: 'https://scribe.example/baa',
-        checked: '2026-05-01',
+        as_of: '2026-04-30',
+        reviewed: '2026-05-01',
       },
     },
   },
 });
-const SCRIBE_ARGS = { vendor_name: 'Scribe AI', source: 'https://scribe.example/baa', checked: '2026-05-01', retention: '30 days' };
+const SCRIBE_ARGS = {
+  vendor_name: 'Scribe AI',
+  source: 'https://scribe.example/baa',
+  as_of: '2026-04-30',
+  dated: 'as of 2026-04-30',
+  reviewed: '2026-05-01',
+  retention: '30 days',
+};
+const SCRIBE_PLANS = 'enterprise, starter, pilot, Team+';
 const scribeMap = (plan?: string): string =>
   vendorsMap(`
   aws:
@@ -356,11 +397,15 @@ export const table: CheckRow[] = [
     expected: { status: 'fail', reason: 'not-offered', args: expect.objectContaining({ vendor_name: 'Twilio SendGrid' }) },
   },
   {
-    name: 'unknown catalog-unknown: the catalog could not establish an offer (Gemini API)',
+    name: 'unknown vendor-unknown: the catalog could not establish an offer (Gemini API), with its note',
     map: CATALOG_MAP,
     target: 'gemini-api',
     check: { function: 'vendor-offers-baa' },
-    expected: { status: 'unknown', reason: 'catalog-unknown', args: expect.objectContaining({ vendor_name: 'Google Gemini API / Google AI Studio' }) },
+    expected: {
+      status: 'unknown',
+      reason: 'vendor-unknown',
+      args: expect.objectContaining({ vendor_name: 'Google Gemini API / Google AI Studio', note: expect.stringContaining('BAA') }),
+    },
   },
   {
     name: 'unknown no-plan: plan-dependent and no plan declared (OpenAI), args list the plans',
@@ -370,7 +415,7 @@ export const table: CheckRow[] = [
     expected: {
       status: 'unknown',
       reason: 'no-plan',
-      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'undeclared', plans: expect.stringContaining('chatgpt-business') }),
+      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'undeclared', plans: expect.stringContaining('ChatGPT Business') }),
     },
   },
   {
@@ -381,7 +426,7 @@ export const table: CheckRow[] = [
     expected: {
       status: 'unknown',
       reason: 'unknown-plan',
-      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'frontier', plans: expect.stringContaining('api') }),
+      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'frontier', plans: expect.stringContaining('API Platform') }),
     },
   },
   {
@@ -392,7 +437,7 @@ export const table: CheckRow[] = [
     expected: {
       status: 'fail',
       reason: 'plan-not-offered',
-      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'chatgpt-business', note: expect.stringContaining('BAA') }),
+      args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'ChatGPT Business', note: expect.stringContaining('BAA') }),
     },
   },
   {
@@ -400,7 +445,7 @@ export const table: CheckRow[] = [
     map: CATALOG_MAP,
     target: 'llm',
     check: { function: 'vendor-offers-baa' },
-    expected: { status: 'pass', args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'api' }) },
+    expected: { status: 'pass', args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'API Platform' }) },
     reads: [
       { subject: 'llm', field: 'catalog', provenance: 'declared', value: 'openai' },
       { subject: 'openai', field: 'vendor-catalog', provenance: 'catalog', value: { baa: 'plan-dependent', category: 'llm-api' } },
@@ -412,14 +457,74 @@ export const table: CheckRow[] = [
     map: CATALOG_MAP,
     target: 'claude',
     check: { function: 'vendor-offers-baa' },
-    expected: { status: 'pass', args: expect.objectContaining({ vendor_name: 'Anthropic (Claude)', plan: 'api' }) },
+    expected: { status: 'pass', args: expect.objectContaining({ vendor_name: 'Anthropic (Claude)', plan: 'Claude API' }) },
   },
   {
-    name: 'unknown catalog-unknown: the plan is listed but its terms are unknown (Zoom Basic)',
+    name: 'unknown plan-unknown: the plan is listed but its terms are unknown (Zoom Basic, by its old id)',
     map: CATALOG_MAP,
     target: 'zoom',
     check: { function: 'vendor-offers-baa' },
-    expected: { status: 'unknown', reason: 'catalog-unknown', args: expect.objectContaining({ vendor_name: 'Zoom', plan: 'basic-free' }) },
+    expected: {
+      status: 'unknown',
+      reason: 'plan-unknown',
+      args: expect.objectContaining({ vendor_name: 'Zoom', plan: 'Basic', note: expect.stringContaining('paid plans') }),
+    },
+  },
+  {
+    name: 'pass: Slack Enterprise Grid, written as Slack publishes it',
+    map: CATALOG_MAP,
+    target: 'slack',
+    check: { function: 'vendor-offers-baa' },
+    expected: {
+      status: 'pass',
+      args: expect.objectContaining({ vendor_name: 'Slack', plan: 'Enterprise Grid', note: expect.stringContaining('message content') }),
+    },
+  },
+  {
+    name: 'fail plan-not-offered: Slack Business+, by its published name',
+    map: CATALOG_MAP,
+    target: 'slack-biz',
+    check: { function: 'vendor-offers-baa' },
+    expected: {
+      status: 'fail',
+      reason: 'plan-not-offered',
+      args: expect.objectContaining({ plan: 'Business+', note: expect.stringContaining('Enterprise Grid') }),
+    },
+  },
+  {
+    name: "fail plan-not-offered: 'business plus' is the same plan (case, spaces and punctuation ignored)",
+    map: CATALOG_MAP,
+    target: 'slack-biz-spelled',
+    check: { function: 'vendor-offers-baa' },
+    expected: { status: 'fail', reason: 'plan-not-offered', args: expect.objectContaining({ plan: 'Business+' }) },
+  },
+  {
+    name: "unknown unknown-plan: the old 'free-pro-business-plus' spelling names no one plan; the message lists the published ones",
+    map: CATALOG_MAP,
+    target: 'slack-legacy',
+    check: { function: 'vendor-offers-baa' },
+    expected: { status: 'unknown', reason: 'unknown-plan', args: expect.objectContaining({ plans: 'Enterprise Grid, Business+, Pro, Free' }) },
+  },
+  {
+    name: 'fail plan-not-offered: ChatGPT Plus, a consumer plan, through an alias of the vendor',
+    map: CATALOG_MAP,
+    target: 'chatgpt-plus',
+    check: { function: 'vendor-offers-baa' },
+    expected: { status: 'fail', reason: 'plan-not-offered', args: expect.objectContaining({ vendor_name: 'OpenAI', plan: 'ChatGPT Plus' }) },
+  },
+  {
+    name: 'fail plan-not-offered: Claude Team',
+    map: CATALOG_MAP,
+    target: 'claude-team',
+    check: { function: 'vendor-offers-baa' },
+    expected: { status: 'fail', reason: 'plan-not-offered', args: expect.objectContaining({ vendor_name: 'Anthropic (Claude)', plan: 'Claude Team' }) },
+  },
+  {
+    name: 'unknown vendor-unknown: LangSmith, whose BAA terms could not be read',
+    map: CATALOG_MAP,
+    target: 'tracing',
+    check: { function: 'vendor-offers-baa' },
+    expected: { status: 'unknown', reason: 'vendor-unknown', args: expect.objectContaining({ vendor_name: 'LangSmith (LangChain)', reviewed: '2026-12-06' }) },
   },
   {
     name: 'not-applicable: a vendor the catalog does not list',
@@ -445,7 +550,26 @@ export const table: CheckRow[] = [
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG },
-    expected: { status: 'pass', args: { ...SCRIBE_ARGS, plan: 'enterprise' } },
+    expected: { status: 'pass', args: { ...SCRIBE_ARGS, plan: 'enterprise', note: '' } },
+  },
+  {
+    name: "pass: a plan by a published spelling (case, spaces and '+' ignored), with the plan's own source and dates",
+    map: scribeMap('teams plus'),
+    target: 'scribe',
+    check: { function: 'vendor-offers-baa' },
+    options: { catalog: TEST_CATALOG },
+    expected: {
+      status: 'pass',
+      args: {
+        ...SCRIBE_ARGS,
+        plan: 'Team+',
+        source: 'https://scribe.example/team',
+        as_of: '2026-04',
+        dated: 'as of 2026-04',
+        reviewed: '2026-05-02',
+        note: '',
+      },
+    },
   },
   {
     name: 'fail plan-not-offered: exact args, with the plan note',
@@ -453,15 +577,15 @@ export const table: CheckRow[] = [
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG },
-    expected: { status: 'fail', reason: 'plan-not-offered', args: { ...SCRIBE_ARGS, plan: 'starter', note: 'Self-serve plans only.' } },
+    expected: { status: 'fail', reason: 'plan-not-offered', args: { ...SCRIBE_ARGS, plan: 'starter', note: 'Self-serve plans only' } },
   },
   {
-    name: 'unknown catalog-unknown: a plan with unknown terms, exact args',
+    name: 'unknown plan-unknown: a plan with unknown terms and no note, exact args',
     map: scribeMap('pilot'),
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG },
-    expected: { status: 'unknown', reason: 'catalog-unknown', args: { ...SCRIBE_ARGS, plan: 'pilot' } },
+    expected: { status: 'unknown', reason: 'plan-unknown', args: { ...SCRIBE_ARGS, plan: 'pilot', note: 'the catalog found no statement of its terms' } },
   },
   {
     name: 'unknown no-plan: exact args, the plans joined',
@@ -469,7 +593,7 @@ export const table: CheckRow[] = [
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG },
-    expected: { status: 'unknown', reason: 'no-plan', args: { ...SCRIBE_ARGS, plan: 'undeclared', plans: 'enterprise, starter, pilot' } },
+    expected: { status: 'unknown', reason: 'no-plan', args: { ...SCRIBE_ARGS, plan: 'undeclared', plans: SCRIBE_PLANS } },
   },
   {
     name: 'unknown unknown-plan: a plan name that is an Object.prototype key is not a plan',
@@ -477,7 +601,7 @@ export const table: CheckRow[] = [
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG },
-    expected: { status: 'unknown', reason: 'unknown-plan', args: { ...SCRIBE_ARGS, plan: 'constructor', plans: 'enterprise, starter, pilot' } },
+    expected: { status: 'unknown', reason: 'unknown-plan', args: { ...SCRIBE_ARGS, plan: 'constructor', plans: SCRIBE_PLANS } },
   },
   {
     name: 'pass: a contradicted plan is judged by what was observed',
@@ -485,7 +609,7 @@ export const table: CheckRow[] = [
     target: 'scribe',
     check: { function: 'vendor-offers-baa' },
     options: { catalog: TEST_CATALOG, observations: [{ subject: 'scribe', field: 'plan', observed: 'enterprise', source: 'scribe:billing-api' }] },
-    expected: { status: 'pass', args: { ...SCRIBE_ARGS, plan: 'enterprise' } },
+    expected: { status: 'pass', args: { ...SCRIBE_ARGS, plan: 'enterprise', note: '' } },
     reads: [
       { subject: 'scribe', field: 'catalog', provenance: 'undeclared' },
       { subject: 'scribe', field: 'vendor-catalog', provenance: 'catalog' },
@@ -520,11 +644,11 @@ export const table: CheckRow[] = [
     expected: { status: 'fail', reason: 'other', args: { category: 'observability' } },
   },
   {
-    name: 'fail not-listed: the catalog does not know the vendor',
+    name: 'not-applicable: the catalog does not know the vendor (as vendor-offers-baa)',
     map: CATALOG_MAP,
     target: 'acme-scribe',
     check: { function: 'catalog-category', options: { categories: ['llm-api'] } },
-    expected: { status: 'fail', reason: 'not-listed' },
+    expected: { status: 'not-applicable' },
   },
   {
     name: 'pass: from a test catalog',
