@@ -13,6 +13,7 @@ import { closest } from '../source/suggest.js';
 import { parseYaml } from '../source/yaml.js';
 import { readPack } from './pack.js';
 import { type CheckSpec, type LoadedRule, RuleSchema } from './schema.js';
+import { appliesToDiagnostics, fieldDiagnostics } from './validate.js';
 
 /** Validate a check (and any nested checks) against the named functions' option schemas. */
 function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, targets: readonly string[]): Diagnostic[] {
@@ -39,6 +40,7 @@ function checkDiagnostics(source: SourceFile, spec: CheckSpec, at: YamlPath, tar
     out.push(...issuesToDiagnostics(source, fn.options as z.ZodType, spec.options ?? {}, result.error.issues, [...at, 'options']));
     return out;
   }
+  out.push(...fieldDiagnostics(source, fn, spec.options ?? {}, at, targets));
   for (const { option, index, spec: inner, nested } of nestedChecks(fn, spec.options ?? {})) {
     const where = index === undefined ? [...at, 'options', option] : [...at, 'options', option, index];
     out.push(...checkDiagnostics(source, inner, where, nested.targets ?? targets));
@@ -60,12 +62,13 @@ export function parseRuleText(displayName: string, text: string, builtin: boolea
     diagnostics.push({ ...locate({ source, path: ['id'] }), message: `rule id "${rule.id}" must match its file name "${stem}"` });
   }
   const targets = rule.applies_to.targets;
+  diagnostics.push(...appliesToDiagnostics(source, rule));
   diagnostics.push(...checkDiagnostics(source, rule.check, ['check'], targets));
   if (rule.applies_to.when) diagnostics.push(...checkDiagnostics(source, rule.applies_to.when, ['applies_to', 'when'], targets));
   (rule.escalate ?? []).forEach((e, i) => {
     diagnostics.push(...checkDiagnostics(source, e.when, ['escalate', i, 'when'], targets));
   });
-  if (typeof rule.message === 'object' && !('default' in rule.message) && !('fail' in rule.message)) {
+  if (typeof rule.message === 'object' && !Object.hasOwn(rule.message, 'default') && !Object.hasOwn(rule.message, 'fail')) {
     diagnostics.push({ ...locate({ source, path: ['message'] }), message: 'a message per reason needs a `default` entry for the reasons it does not name' });
   }
   if (diagnostics.length > 0) return { diagnostics };

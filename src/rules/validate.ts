@@ -20,12 +20,16 @@ function targetList(targets: readonly string[]): string {
 
 const KIND_TYPE = new Map<string, 'store' | 'log'>([...STORE_KINDS.map((k) => [k, 'store'] as const), ...LOG_KINDS.map((k) => [k, 'log'] as const)]);
 
-/** `applies_to.kinds` and `exclude_kinds` against the rule's targets. */
+/**
+ * `applies_to.kinds` and `exclude_kinds`: each a store or log kind of the map (a misspelling would make the rule apply
+ * to nothing), of a type the rule targets, and `kinds` neither empty nor beside targets that have no kind.
+ */
 export function appliesToDiagnostics(source: SourceFile, rule: RuleSpec): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { targets, kinds } = rule.applies_to;
   const report = (path: YamlPath, message: string) => out.push({ ...locate({ source, path }, 'value'), message });
-  if (kinds) {
+  if (kinds?.length === 0) report(['applies_to', 'kinds'], 'applies_to.kinds is empty, so the rule would apply to nothing: list kinds, or leave the key out');
+  else if (kinds) {
     // Only stores and logs have a kind: a rule limited to kinds never checks anything else it targets.
     const kindless = targets.filter((t) => t !== 'store' && t !== 'log');
     if (kindless.length > 0) {
@@ -37,14 +41,21 @@ export function appliesToDiagnostics(source: SourceFile, rule: RuleSpec): Diagno
   }
   for (const key of ['kinds', 'exclude_kinds'] as const) {
     (rule.applies_to[key] ?? []).forEach((kind, i) => {
-      const type = KIND_TYPE.get(kind)!;
-      if (!targets.includes(type)) {
+      const label = `applies_to.${key}[${i}]`;
+      const type = KIND_TYPE.get(kind);
+      if (type === undefined) {
+        const hint = closest(kind, [...KIND_TYPE.keys()]);
         report(
           ['applies_to', key, i],
-          `applies_to.${key}[${i}] "${kind}" is a ${type} kind, but the rule's targets (${targets.join(', ')}) include no ${type}: add ${type} to targets or remove the kind`,
+          `${label} ${JSON.stringify(kind)} is not a store or log kind${hint ? `: did you mean "${hint}"?` : ''} (store kinds: ${STORE_KINDS.join(', ')}; log kinds: ${LOG_KINDS.join(', ')})`,
+        );
+      } else if (!targets.includes(type)) {
+        report(
+          ['applies_to', key, i],
+          `${label} "${kind}" is a ${type} kind, but the rule's targets (${targets.join(', ')}) include no ${type}: add ${type} to targets or remove the kind`,
         );
       } else if (key === 'exclude_kinds' && kinds?.includes(kind)) {
-        report(['applies_to', key, i], `applies_to.exclude_kinds[${i}] "${kind}" is also in applies_to.kinds: a kind is either checked or not`);
+        report(['applies_to', key, i], `${label} "${kind}" is also in applies_to.kinds: a kind is either checked or not`);
       }
     });
   }
