@@ -2,6 +2,7 @@
 import { audit } from '../audit.js';
 import { type Format, loadFormatter } from '../format/registry.js';
 import type { Severity } from '../rules/schema.js';
+import { escapeTerminal } from '../source/escape.js';
 import { readEnv } from './env.js';
 import { type ExitCode, exitForReport } from './exit.js';
 import { emit, useColor } from './output.js';
@@ -37,7 +38,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   onStage?.('format and write', performance.now() - started);
   if (flags.output !== undefined) {
     const s = report.summary;
-    process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${flags.output}\n`);
+    process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${escapeTerminal(flags.output)}\n`);
   }
   return exitForReport(report);
 }

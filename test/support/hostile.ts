@@ -58,12 +58,22 @@ export function run(args: readonly string[], options: RunOptions = {}): Run {
   };
 }
 
+let dropTo: { uid: number; gid: number } | undefined | null = null;
+
 /**
  * A user for whom permissions apply: when the tests run as root (where chmod 000 stops nothing), the CLI is run as
- * `nobody`; otherwise as the current user.
+ * `nobody`, if `nobody` can run it (the checkout may be in a folder only root can enter); otherwise as the current
+ * user, and the cases check with readableBy() which behaviour applies.
  */
 export function unprivileged(): { uid: number; gid: number } | undefined {
-  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+  if (dropTo !== null) return dropTo;
+  dropTo = undefined;
+  if (process.getuid?.() === 0) {
+    const nobody = { uid: 65534, gid: 65534 };
+    const probe = spawnSync(process.execPath, [CLI, '--version'], { cwd: tmpdir(), stdio: 'ignore', timeout: 20_000, ...nobody });
+    if (probe.status === 0) dropTo = nobody;
+  }
+  return dropTo;
 }
 
 /**
