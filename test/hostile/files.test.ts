@@ -3,7 +3,7 @@
  * the exit code, a message naming the path, no stack trace, and every file in the tree byte-for-byte as it was.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +159,20 @@ describe('cause 1: reports and schemas never overwrite a user file', () => {
       expect(JSON.parse(readFileSync(report, 'utf8')).tool.name).toBe('phi-audit');
       expect(snapshot(dir)['report.json']).toMatch(/^100640 1 /);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'writes straight through a device or an open descriptor, never replacing it: /dev/null, /dev/stdout',
+    () => {
+      const { dir } = project();
+      const r = run(['scan', ...AS_OF, '--format', 'json', '--output', '/dev/null'], { cwd: dir });
+      ran(r);
+      expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+      const out = run(['scan', ...AS_OF, '--format', 'json', '--output', '/dev/stdout'], { cwd: dir });
+      ran(out);
+      expect(JSON.parse(out.stdout).tool.name).toBe('phi-audit');
     },
     T,
   );
@@ -435,7 +449,7 @@ describe('cause 3: special files and odd trees', () => {
     () => {
       const user = unprivileged();
       const cases: { setup: (dir: string) => string; args: string[]; names: string[] }[] = [
-        { setup: (dir) => put(dir, 'secret/a.phi.yaml', MAP).replace('/a.phi.yaml', ''), args: ['validate'], names: ['secret', 'cannot read the folder'] },
+        { setup: (dir) => path.dirname(put(dir, 'secret/a.phi.yaml', MAP)), args: ['validate'], names: ['secret', 'cannot read the folder'] },
         { setup: (dir) => put(dir, '.gitignore', 'scratch/\n'), args: ['validate'], names: ['.gitignore', 'cannot read the file'] },
         {
           setup: (dir) => put(dir, 'team/no-phi-in-metrics.yaml', TEAM_RULE),
@@ -443,7 +457,7 @@ describe('cause 3: special files and odd trees', () => {
           names: ['team/no-phi-in-metrics.yaml', 'cannot read the file'],
         },
         {
-          setup: (dir) => put(dir, 'extra/no-phi-in-metrics.yaml', TEAM_RULE).replace('/no-phi-in-metrics.yaml', ''),
+          setup: (dir) => path.dirname(put(dir, 'extra/no-phi-in-metrics.yaml', TEAM_RULE)),
           args: ['scan', 'phi-map.yaml', ...AS_OF, '--rules', 'extra'],
           names: ['extra', 'cannot read the folder'],
         },
