@@ -3,6 +3,7 @@
  * subprocessor), and what became of the PHI when a BAA was terminated.
  */
 import { z } from 'zod';
+import type { Propagation } from '../graph/propagate.js';
 import { parseHosting } from '../map/hosting.js';
 import { defineCheck, fail, notApplicable, pass } from './define.js';
 import type { CheckContext } from './types.js';
@@ -22,6 +23,51 @@ interface Reach {
 
 const DIRECT: Reach = Object.freeze({ direct: true, parents: [] });
 
+/** Who brings PHI to each vendor, other than the vendor's own PHI path: worked out once per run. */
+interface Arrivals {
+  /** Vendors a flow carrying PHI ends at. */
+  readonly flowsTo: ReadonlySet<string>;
+  /** Per vendor, the first node holding PHI that is hosted on it. */
+  readonly hostOf: ReadonlyMap<string, string>;
+  /** Per vendor, the vendors holding PHI that name it in `subprocessors`, in map order. */
+  readonly parentsOf: ReadonlyMap<string, readonly string[]>;
+}
+
+const arrivalsByRun = new WeakMap<Propagation, Arrivals>();
+
+/**
+ * Built the first time a vendor's PHI path arrives from another vendor, from every PHI holder's flows (structure) and
+ * `hosting` and `subprocessors` (facts). Those reads land in the evidence of the rule and target being judged at that
+ * moment, usually the first subprocessor-only vendor, whose `when` then does not apply; each verdict re-reads the
+ * facts it rests on, so every finding's evidence names them.
+ */
+function arrivalsOf(ctx: CheckContext): Arrivals {
+  let found = arrivalsByRun.get(ctx.phi);
+  if (found) return found;
+  const flowsTo = new Set<string>();
+  const hostOf = new Map<string, string>();
+  const parentsOf = new Map<string, string[]>();
+  for (const id of ctx.phi.phiHolders) {
+    for (const flow of ctx.graph.outgoing(id)) if (ctx.graph.node(flow.to)?.type === 'vendor' && ctx.phi.carriesPhi(flow.id)) flowsTo.add(flow.to);
+    if (ctx.graph.node(id)?.type === 'vendor') {
+      const subs = ctx.fact(id, 'subprocessors').value;
+      for (const sub of Array.isArray(subs) ? subs : []) {
+        if (typeof sub !== 'string') continue;
+        const list = parentsOf.get(sub);
+        if (list) list.push(id);
+        else parentsOf.set(sub, [id]);
+      }
+    } else {
+      const hosting = ctx.fact(id, 'hosting').value;
+      const vendor = parseHosting(typeof hosting === 'string' ? hosting : undefined)?.vendor;
+      if (vendor !== undefined && !hostOf.has(vendor)) hostOf.set(vendor, id);
+    }
+  }
+  found = { flowsTo, hostOf, parentsOf };
+  arrivalsByRun.set(ctx.phi, found);
+  return found;
+}
+
 /**
  * A vendor is reached only through subprocessors when PHI does not start there, no flow that carries PHI ends there,
  * and no node holding PHI is hosted on it, while a vendor holding PHI names it in `subprocessors`. The PHI path
@@ -34,23 +80,16 @@ function reachOf(vendor: string, ctx: CheckContext): Reach {
   if (path === undefined || path.length < 2) return DIRECT;
   const before = path[path.length - 2]!;
   if (ctx.graph.node(before)?.type !== 'vendor' || !ctx.phi.holdsPhi(before)) return DIRECT;
-  const holders = ctx.phi.phiHolders;
-  for (const id of holders) {
-    for (const flow of ctx.graph.outgoing(id)) if (flow.to === vendor && ctx.phi.carriesPhi(flow.id)) return DIRECT;
+  const arrivals = arrivalsOf(ctx);
+  if (arrivals.flowsTo.has(vendor)) return DIRECT;
+  const host = arrivals.hostOf.get(vendor);
+  if (host !== undefined) {
+    ctx.fact(host, 'hosting');
+    return DIRECT;
   }
-  const parents: string[] = [];
-  for (const id of holders) {
-    if (ctx.graph.node(id)?.type !== 'vendor') continue;
-    const subs = ctx.fact(id, 'subprocessors').value;
-    if (Array.isArray(subs) && subs.includes(vendor)) parents.push(id);
-  }
-  if (parents.length === 0) return DIRECT;
-  for (const id of holders) {
-    if (ctx.graph.node(id)?.type === 'vendor') continue;
-    const hosting = ctx.fact(id, 'hosting').value;
-    if (parseHosting(typeof hosting === 'string' ? hosting : undefined)?.vendor === vendor) return DIRECT;
-  }
-  return { direct: false, parents };
+  const parents = arrivals.parentsOf.get(vendor) ?? [];
+  for (const parent of parents) ctx.fact(parent, 'subprocessors');
+  return parents.length === 0 ? DIRECT : { direct: false, parents };
 }
 
 const parentArgs = (reach: Reach) => ({ parent: reach.parents[0] ?? '', parents: reach.parents.join(', ') });

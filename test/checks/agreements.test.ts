@@ -1,5 +1,10 @@
 /** vendor-reached, subcontractor-baa-in-force, baa-disposition: whose agreement a BAA is, and the end of one. */
-import { AS_OF } from '../support/checks.js';
+import { expect, it } from 'vitest';
+import { createFactStore, type Fact } from '../../src/enrich/facts.js';
+import { checkContext } from '../../src/evaluate/evaluate.js';
+import { propagate } from '../../src/graph/propagate.js';
+import { mapOf } from '../support/audit.js';
+import { AS_OF, catalogOf } from '../support/checks.js';
 import { type CheckRow, describeTable, type InvalidOptions, rejectsOptions } from './tables.js';
 
 /**
@@ -124,6 +129,7 @@ export const table: CheckRow[] = [
       { subject: 'azure', field: 'subprocessors', provenance: 'undeclared' },
       { subject: 'ehr-ingest', field: 'hosting', provenance: 'declared', value: 'self' },
       { subject: 'audio-bucket', field: 'hosting', provenance: 'declared', value: 'gcp/cloud-storage' },
+      { subject: 'traces', field: 'hosting', provenance: 'declared', value: 'datadog/apm' },
     ],
   },
   {
@@ -312,4 +318,21 @@ const invalid: InvalidOptions[] = [
 
 describeTable(import.meta.url, 'agreements', table, () => {
   rejectsOptions(CHAIN, 'gcp', invalid);
+
+  it('works out every arrival once per run; later verdicts read only the facts they rest on', () => {
+    const map = mapOf(CHAIN);
+    const reads: Fact[] = [];
+    const { ctx, nodes } = checkContext({ map, phi: propagate(map), facts: createFactStore(map), catalog: catalogOf({}), asOf: AS_OF }, (fact) => {
+      reads.push(fact);
+    });
+    const reached = (id: string) => ctx.check({ function: 'vendor-reached', options: { through: 'subprocessors' } }, nodes.get(id)!);
+    expect(reached('dd-hosting')).toMatchObject({ status: 'pass', args: { parent: 'datadog' } });
+    expect(reads.length).toBeGreaterThan(5);
+    reads.length = 0;
+    expect(reached('speech-cloud')).toMatchObject({ status: 'pass', args: { parents: 'scribe-co, openai' } });
+    expect(reads.map((f) => `${f.subject}.${f.field}`)).toEqual(['scribe-co.subprocessors', 'openai.subprocessors']);
+    reads.length = 0;
+    expect(reached('gcp')).toMatchObject({ status: 'fail', reason: 'direct' });
+    expect(reads.map((f) => `${f.subject}.${f.field}`)).toEqual(['audio-bucket.hosting']);
+  });
 });
