@@ -49,7 +49,7 @@ const maxAge = z.strictObject({ max_age_months: z.number().int().positive().defa
 export const riskAnalysisDeclared = defineCheck({
   name: 'risk-analysis-declared',
   description:
-    "fails unless `system.risk_analysis` gives the date of the system's risk analysis; judged once, on the system's anchor (the first node holding PHI)",
+    "fails unless `system.risk_analysis` gives the date of the system's risk analysis; judged once, on the system's anchor (the first service, store or log holding PHI; the first vendor holding PHI when none does)",
   targets: NODE_TARGETS,
   options: z.strictObject({}),
   run(node, _o, ctx) {
