@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type FormatOptions, type Formatter, formatLocation, type Report, SEVERITIES, type Severity } from '../report/model.js';
+import { escapeTerminal as t } from '../source/escape.js';
 import { groupByTarget } from './group.js';
 
 const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
@@ -19,8 +20,9 @@ function paint(c: ChalkInstance, severity: Severity, text: string): string {
   }
 }
 
+/** Text re-flowed to `width`: runs of white space (line breaks too) become one space; other control characters are escaped. */
 function wrap(text: string, width: number, indent: string): string {
-  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  const words = t(text.replace(/\s+/g, ' ').trim()).split(' ');
   const lines: string[] = [];
   let line = '';
   for (const w of words) {
@@ -39,7 +41,8 @@ function formatTextString(result: Report, options: FormatOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
   const s = result.summary;
-  const system = result.system ? ` ${c.bold(result.system)}:` : '';
+  // Everything from a map or a rule file (ids, names, paths, messages) is user text: escaped before it is painted.
+  const system = result.system ? ` ${c.bold(t(result.system))}:` : '';
   out.push(
     `phi-audit ${result.tool.version}${system} ${s.nodes} nodes, ${s.flows} flows in ${result.files.length} file${result.files.length === 1 ? '' : 's'}; ` +
       `PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows (as of ${result.as_of})`,
@@ -47,12 +50,12 @@ function formatTextString(result: Report, options: FormatOptions): string {
   out.push('');
   for (const group of groupByTarget(result.findings)) {
     const first = group.findings[0]!;
-    out.push(`${c.bold(group.target)} ${c.dim(`(${first.target_type})`)}  ${c.underline(formatLocation(first.location))}`);
+    out.push(`${c.bold(t(group.target))} ${c.dim(`(${first.target_type})`)}  ${c.underline(t(formatLocation(first.location)))}`);
     if (first.phiPath.length > 0)
-      out.push(`  ${c.dim('PHI path:')} ${first.phiPath.join(' → ')}${first.phi.length ? c.dim(`  [${first.phi.join(', ')}]`) : ''}`);
+      out.push(`  ${c.dim('PHI path:')} ${t(first.phiPath.join(' → '))}${first.phi.length ? c.dim(`  [${t(first.phi.join(', '))}]`) : ''}`);
     for (const f of group.findings) {
       const status = f.status === 'unknown' ? ` ${c.magenta('UNKNOWN')}` : '';
-      out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${f.rule}  ${c.dim(f.cite.join(', '))}`);
+      out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${t(f.rule)}  ${c.dim(t(f.cite.join(', ')))}`);
       out.push(wrap(f.message, 100, '           '));
       out.push(c.dim(wrap(`fix: ${f.remediation}`, 100, '           ')));
     }
