@@ -118,7 +118,7 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
   }
   lap('evaluate');
 
-  const findings = triage({ findings: evaluation.findings });
+  const findings = triage({ findings: evaluation.findings, rules });
   lap('triage');
 
   const report = buildReport({

@@ -107,7 +107,7 @@ describe('evaluate', () => {
     expect(catalog).toMatchObject({
       subject: 'openai',
       field: 'vendor-catalog',
-      source: expect.stringMatching(/^https:\/\/.+ \(checked \d{4}-\d{2}-\d{2}\)$/),
+      source: expect.stringMatching(/^https:\/\/.+ \(as of (\d{4}-\d{2}(-\d{2})?|undated), reviewed \d{4}-\d{2}-\d{2}\)$/),
     });
   });
 });

@@ -73,7 +73,7 @@ const CASES: Case[] = [
     name: 'bad-deidentify',
     args: validate('bad-deidentify.yaml'),
     lines: [
-      'fixtures/malformed/bad-deidentify.yaml:9:17: flows[0].deidentify is the text "safeharbor"; use one of "safe-harbor", "expert-determination" (did you mean "safe-harbor"?)',
+      'fixtures/malformed/bad-deidentify.yaml:9:17: flows[0].deidentify is the text "safeharbor"; use one of "safe-harbor", "expert-determination", "limited-data-set" (did you mean "safe-harbor"?)',
     ],
   },
   {
@@ -473,7 +473,7 @@ const CASES: Case[] = [
     args: rules('several-errors'),
     lines: [
       'fixtures/malformed-rules/several-errors/team-mfa.yaml:3:11: severity is the text "urgent"; use one of "critical", "high", "medium", "low", "info"',
-      'fixtures/malformed-rules/several-errors/team-mfa.yaml:7:21: cite[0].implementation is the text "optional"; use one of "standard", "required", "addressable"',
+      'fixtures/malformed-rules/several-errors/team-mfa.yaml:7:21: cite[0].implementation is the text "optional"; use one of "standard", "required", "addressable", "implementation-specification", "definition", "provision"',
       'fixtures/malformed-rules/several-errors/team-mfa.yaml:11:22: applies_to.targets[1] is the text "device"; use one of "service", "store", "log", "vendor", "flow" (did you mean "service"?)',
     ],
   },
@@ -504,7 +504,7 @@ const CASES: Case[] = [
     args: rules('unknown-top-level-key'),
     lines: [
       'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:1:1: severity is required: use one of "critical", "high", "medium", "low", "info"',
-      'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:3:1: unknown key "severty" at the top level: did you mean "severity"? (allowed: id, title, severity, cite, rationale, remediation, applies_to, check, message, escalate)',
+      'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:3:1: unknown key "severty" at the top level: did you mean "severity"? (allowed: id, title, severity, cite, rationale, remediation, applies_to, check, undeclared, message, folds, escalate)',
     ],
   },
   {

@@ -10,6 +10,8 @@ import { ROOT } from './support/cli.js';
 
 const rules = loadRules();
 const RULES_DIR = path.join(ROOT, 'rules');
+/** Sections that hold definitions: cited as `definition`, and nothing else is. */
+const DEFINITION_SECTIONS = ['160.103', '164.103', '164.304', '164.402', '164.501'];
 
 describe('rule pack', () => {
   it('has one file per rule, named after its id, with no duplicate ids', () => {
@@ -25,11 +27,28 @@ describe('rule pack', () => {
     for (const c of rule.cite) {
       expect(c.section).toMatch(/^16\d\.\d+/);
       expect(c.standard.length).toBeGreaterThan(3);
+      const part = Number(/^164\.(\d+)/.exec(c.section)?.[1] ?? Number.NaN);
+      // Required and addressable are the Security Rule's labels for its implementation specifications: nowhere else.
+      if (c.implementation === 'required' || c.implementation === 'addressable') {
+        expect(part >= 302 && part <= 318, `${c.section} is labelled ${c.implementation} outside 164.302-164.318`).toBe(true);
+      }
+      if (c.implementation === 'definition') expect(DEFINITION_SECTIONS, `${c.section} is not a definitions section`).toContain(c.section.replace(/\(.*$/, ''));
+      if (DEFINITION_SECTIONS.includes(c.section)) expect(c.implementation, `${c.section} holds definitions`).toBe('definition');
     }
     expect(rule.rationale.trim().length).toBeGreaterThan(40);
     expect(rule.remediation.trim().length).toBeGreaterThan(40);
     expect(existsSync(path.join(ROOT, 'fixtures', 'rules', id, 'fail.yaml')), `fixtures/rules/${id}/fail.yaml`).toBe(true);
     expect(existsSync(path.join(ROOT, 'fixtures', 'rules', id, 'pass.yaml')), `fixtures/rules/${id}/pass.yaml`).toBe(true);
+  });
+
+  it('folds only rules that exist, and never a rule that folds others', () => {
+    const ids = new Set(rules.map((r) => r.id));
+    for (const r of rules) {
+      for (const id of r.folds ?? []) {
+        expect(ids, `${r.id} folds ${id}`).toContain(id);
+        expect(rules.find((x) => x.id === id)?.folds, `${r.id} folds ${id}, which folds others`).toBeUndefined();
+      }
+    }
   });
 
   it('has no fixture folder without a rule', () => {
@@ -110,27 +129,31 @@ describe('README', () => {
 describe('catalogs', () => {
   const catalogDir = path.join(RULES_DIR, 'catalog');
   const cloud = parse(readFileSync(path.join(catalogDir, 'cloud-services.yaml'), 'utf8')) as {
-    providers: Record<string, { source: string; checked: string; eligible: Record<string, unknown> }>;
+    providers: Record<string, { source: string; as_of: string; reviewed: string; eligible: Record<string, unknown> }>;
   };
   const vendors = parse(readFileSync(path.join(catalogDir, 'vendors.yaml'), 'utf8')) as {
-    vendors: Record<string, { source: string; checked: string; baa: string }>;
+    vendors: Record<string, { source: string; as_of: string; reviewed: string; baa: string }>;
   };
 
   it('load through the strict catalog schema', () => {
     const catalog = loadCatalog(catalogDir);
     expect(catalog.serviceEligibility('aws', 's3')?.eligible).toBe(true);
-    expect(catalog.serviceEligibility('aws', 'no-such-service')?.eligible).toBe(false);
+    // A service the catalog does not know is unknown, never "not eligible".
+    expect(catalog.serviceEligibility('aws', 'no-such-service')?.eligible).toBeUndefined();
+    expect(catalog.serviceEligibility('aws', 'app-runner')?.eligible).toBe(false);
     expect(catalog.serviceEligibility('not-a-provider', 's3')).toBeUndefined();
   });
 
-  it('name a public source and the date checked for every provider and vendor', () => {
+  it('name a public source, the date it was as of and the date reviewed for every provider and vendor', () => {
     for (const [id, p] of Object.entries(cloud.providers)) {
       expect(p.source, id).toMatch(/^https:\/\//);
-      expect(p.checked, id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(String(p.as_of), id).toMatch(/^(\d{4}-\d{2}(-\d{2})?|undated)$/);
+      expect(String(p.reviewed), id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
     for (const [id, v] of Object.entries(vendors.vendors)) {
       expect(v.source, id).toMatch(/^https:\/\//);
-      expect(v.checked, id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(String(v.as_of), id).toMatch(/^(\d{4}-\d{2}(-\d{2})?|undated)$/);
+      expect(String(v.reviewed), id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
     expect(Object.keys(cloud.providers)).toEqual(expect.arrayContaining(['aws', 'gcp', 'azure']));
     expect(Object.values(vendors.vendors).some((v) => v.baa === 'not-offered')).toBe(true);

@@ -326,7 +326,8 @@ describe('scanning valid maps (property)', () => {
         const nodes = new Map(model.nodes.map((n) => [n.id, n]));
         const flows = new Map(model.flows.map((f) => [flowId(f), f]));
         const TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;
-        expect(first.findings.length).toBe(first.summary.findings);
+        expect(first.findings.length).toBe(first.summary.findings + first.summary.folded);
+        expect(first.findings.filter((f) => f.folded_under !== undefined).length).toBe(first.summary.folded);
         for (const f of first.findings) {
           const ctx = JSON.stringify(f);
           expect(f.id, ctx).toBe(`${f.rule}@${f.target}`);
@@ -448,6 +449,17 @@ describe('the CLI on generated maps (property)', () => {
       'the library emits no process warning',
     ).toEqual([]);
     await exercise(COLLECTION_KEY.text);
+  }, 30_000);
+
+  it('regression: a !!binary key is a diagnostic, not a Node warning on stderr', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    onTestFinished(() => warn.mockRestore());
+    const text = '!!binary version: 1\nvendors:\n  "0": {}\n';
+    const r = validateMapText('broken.yaml', text);
+    expectDiagnostics(r.diagnostics, 'broken.yaml');
+    expect(r.diagnostics.map((d) => d.message)).toContain('YAML: a key must be plain text, not a list, a mapping or a tagged value such as !!binary');
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    await exercise(text);
   }, 30_000);
 
   it('regression: a diagnostic quoting a key with a line break stays on one line', async () => {

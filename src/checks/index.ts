@@ -4,9 +4,10 @@
  */
 import { baaDisposition, subcontractorBaaInForce, vendorReached } from './agreements.js';
 import { backupMatchesSource } from './backup.js';
+import { unsecuredPhi } from './breach.js';
 import { allOf, anyOf, referencedNode } from './combinators.js';
 import { fieldAtLeast, fieldAtMost, fieldEquals, fieldIn, fieldPresent } from './fields.js';
-import { declaresDeidentification, hasOutgoingFlow } from './flows.js';
+import { dataUseAgreement, declaresDeidentification, hasOutgoingFlow } from './flows.js';
 import { incidentResponseTested, riskAnalysisCovers, riskAnalysisCurrent, riskAnalysisDeclared } from './governance.js';
 import { baaCoversHosting, hostingEligible } from './hosting.js';
 import { accessLifecycle, auditLogReviewed } from './people.js';
@@ -29,8 +30,10 @@ const ALL: CheckFunction<any>[] = [
   baaClaimsNotRequired,
   baaCoversHosting,
   declaresDeidentification,
+  dataUseAgreement,
   hasOutgoingFlow,
   backupMatchesSource,
+  unsecuredPhi,
   hostingEligible,
   vendorOffersBaa,
   phiAbsent,

@@ -5,12 +5,20 @@ export const STARTER_MAP = `# PHI map for phi-audit (format v1): where protected
 # Editor completion: \`phi-audit init\` wrote phi-map.schema.json beside this file (\`phi-audit schema\` writes it anew).
 # yaml-language-server: $schema=./phi-map.schema.json
 version: 1
-system: my-clinical-app
+system:
+  name: my-clinical-app
+  risk_analysis:                # 164.308(a)(1)(ii)(A): the system's risk analysis, reviewed at least yearly
+    date: 2026-09-01
+    document: compliance/risk-analysis-2026.pdf
+  incident_response:            # 164.308(a)(6): the plan, and when it was last exercised
+    document: compliance/incident-response.md
+    tested: 2026-06-15
 description: Replace this example with your own system.
 
 # Data classes beyond the built-in \`phi\` and \`deidentified\`.
 data_classes:
   clinical-notes: { phi: true, description: free-text notes written by clinicians }
+  request-metadata: { phi: false, description: "status codes, latencies and error types; no identifiers" }
 
 environments:
   prod: { phi_allowed: true }
@@ -24,10 +32,11 @@ vendors:
       signed: 2025-01-15
       services: [ecs, rds, s3, cloudwatch-logs]
       document: contracts/aws-baa.pdf
+      breach_notice_days: 30    # the BAA's deadline to tell you of a breach (164.410 allows at most 60)
     retains_data: false         # the vendor keeps no copy beyond the services you run
   clinic:
     role: covered-entity        # the client that sends us PHI
-    baa: { status: signed, signed: 2025-01-10 }
+    baa: { status: signed, signed: 2025-01-10, document: contracts/clinic-baa.pdf }
     data: [phi]
 
 services:
@@ -36,7 +45,12 @@ services:
     environment: prod
     hosting: aws/ecs
     interactive: false
-    access: { unique_user_ids: true, rbac: true, emergency_access: true }
+    access: &access             # the same access controls, written once and reused below
+      unique_user_ids: true
+      rbac: true
+      emergency_access: true
+      review_interval_days: 90  # who has access is reviewed quarterly
+      deprovisioning: automated # access ends when someone leaves (identity provider + SCIM)
     audit_log: audit-trail
 
 stores:
@@ -46,7 +60,8 @@ stores:
     hosting: aws/rds
     records: 1200               # individuals whose data is here (breach sizing)
     encryption: { at_rest: aes-256, key: customer-managed }
-    access: { unique_user_ids: true, rbac: true, emergency_access: true }
+    public_access: blocked
+    access: *access
     audit_log: audit-trail
     point_in_time_recovery: true
     backup: patients-backup
@@ -54,8 +69,9 @@ stores:
     kind: backup
     environment: prod
     hosting: aws/s3
+    records: 1200
     encryption: { at_rest: aes-256, key: customer-managed }
-    access: { unique_user_ids: true, rbac: true, emergency_access: true }
+    access: *access
     public_access: blocked
     versioning: true
     audit_log: audit-trail
@@ -65,17 +81,19 @@ logs:
     kind: audit
     environment: prod
     hosting: aws/cloudwatch-logs
-    retention_days: 2190        # six years
+    records: 1200
+    retention_days: 2190        # six years: common practice, set by your retention policy
     tamper_evident: true
+    review: { method: alerting, interval_days: 7 }   # 164.308(a)(1)(ii)(D): someone looks at it
     encryption: { at_rest: aes-256, key: customer-managed }
-    access: { unique_user_ids: true, rbac: true, emergency_access: true }
+    access: *access
   app-logs:
     kind: application
     environment: prod
     hosting: aws/cloudwatch-logs
     retention_days: 30
     encryption: { at_rest: aes-256, key: customer-managed }
-    access: { unique_user_ids: true, rbac: true, emergency_access: true }
+    access: *access
     audit_log: audit-trail
 
 flows:
@@ -87,8 +105,8 @@ flows:
     tls: "1.2"
   - from: api
     to: app-logs
-    on: error                   # failure paths carry PHI too unless you say what they strip
-    data: [deidentified]
-    deidentify: safe-harbor
+    on: error                   # failure paths carry PHI too, unless you say what they carry and why
+    data: [request-metadata]
+    basis: the error handler logs status, latency and error type only; request bodies are never logged
     tls: "1.2"
 `;

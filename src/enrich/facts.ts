@@ -85,14 +85,8 @@ export const SYSTEM_SUBJECT = '(system)';
 export function createFactStore(map: PhiMap): FactStore {
   // Nodes and flows by id, built on the first read, and the system. A flow's own id never names a node (the loader checks).
   let subjects: Map<string, { readonly spec: unknown; readonly at?: Anchor | undefined }> | undefined;
-  // Each declared fact is built once (by field, then subject: a few dozen fields, so few maps): rules read the same
-  // facts many times on a large map, and findings then share them, with their evidence.
-  const made = new Map<string, Map<string, Fact>>();
+  // Facts are built on each read, not kept: a large map has millions, and only those behind a finding live on.
   const declared = (subject: string, field: string): Fact => {
-    let bySubject = made.get(field);
-    if (bySubject === undefined) made.set(field, (bySubject = new Map()));
-    let fact = bySubject.get(subject);
-    if (fact !== undefined) return fact;
     if (!subjects) {
       subjects = new Map<string, MapNode | MapFlow>(map.nodes);
       for (const f of map.flows) subjects.set(f.id, f);
@@ -100,9 +94,8 @@ export function createFactStore(map: PhiMap): FactStore {
     }
     const s = subjects.get(subject);
     const value = s ? fieldOf(s.spec, field) : undefined;
-    fact = { subject, field, value, declared: value, provenance: value === undefined ? 'undeclared' : 'declared', at: s?.at };
-    bySubject.set(subject, fact);
-    return fact;
+    // One object literal of one shape: facts are read millions of times on a large map.
+    return { subject, field, value, declared: value, provenance: value === undefined ? 'undeclared' : 'declared', at: s?.at };
   };
   // Observations by subject, then field. Empty until an enricher runs: the map alone never allocates here.
   const live = new Map<string, Map<string, Fact>>();

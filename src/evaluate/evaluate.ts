@@ -85,7 +85,7 @@ function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogVie
           value: verdict.eligible,
           declared: undefined,
           provenance: 'catalog',
-          source: `${verdict.source} (checked ${verdict.checked})`,
+          source: `${verdict.source} (as of ${verdict.as_of}, reviewed ${verdict.reviewed})`,
         });
       }
       return verdict;
@@ -100,7 +100,7 @@ function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogVie
           value: { baa: entry.baa, category: entry.category },
           declared: undefined,
           provenance: 'catalog',
-          source: `${entry.source} (checked ${entry.checked})`,
+          source: `${entry.source} (as of ${entry.as_of}, reviewed ${entry.reviewed})`,
         });
       }
       return entry;
@@ -204,7 +204,12 @@ export function evaluate(input: EvaluateInput): Evaluation {
               continue;
             }
             result = applies;
-          } else result = ctx.check(rule.check, c.target);
+          } else {
+            result = ctx.check(rule.check, c.target);
+            // Three states: a safeguard the map does not declare is not established (unknown), unless the rule judges
+            // what the map says about itself and needs the value for that.
+            if (result.status === 'fail' && result.reason === 'missing' && rule.undeclared !== 'fail') result = { ...result, status: 'unknown' };
+          }
           if (result.status === 'pass' || result.status === 'not-applicable') {
             if (result.status === 'pass') outcome.pass++;
             else outcome.not_applicable++;

@@ -58,15 +58,18 @@ export interface FindingFields {
   args: Record<string, string | number>;
 }
 
-/** The facts read, each once, in the order first read. */
+/** The facts read, each once, in the order first read. Lists are short (a rule reads a handful of facts). */
 function once(list: readonly Fact[]): Fact[] {
-  const seen = new Set<string>();
   const out: Fact[] = [];
   for (const f of list) {
-    const key = `${f.subject}\u0000${f.field}\u0000${f.provenance}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(f);
+    let seen = false;
+    for (const g of out) {
+      if (g === f || (g.subject === f.subject && g.field === f.field && g.provenance === f.provenance)) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) out.push(f);
   }
   return out;
 }
@@ -89,16 +92,18 @@ export class Finding implements FindingFields {
   records?: number | undefined;
   reason?: string | undefined;
   args!: Record<string, string | number>;
+  /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
+  folded_under?: string | undefined;
   readonly #facts: readonly Fact[];
-  #evidence: Evidence[] | undefined;
 
   constructor(fields: FindingFields, facts: readonly Fact[]) {
     Object.assign(this, fields);
     this.#facts = facts;
   }
 
+  /** Built on each read and not kept: 300,000 findings' evidence lists would outweigh the findings. */
   get evidence(): Evidence[] {
-    return (this.#evidence ??= once(this.#facts).map(toEvidence));
+    return once(this.#facts).map(toEvidence);
   }
 
   /** The facts read, each once, with their map anchors. */

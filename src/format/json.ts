@@ -1,6 +1,9 @@
-import type { Formatter, ReportFinding } from '../report/model.js';
+import type { Evidence, Formatter, ReportFinding } from '../report/model.js';
 
 const str = JSON.stringify;
+
+/** The version of the JSON findings contract this writes (docs/map-format.md, "JSON findings"). */
+const JSON_FORMAT_VERSION = '1.1';
 
 /** Text JSON writes as is: no quote, backslash or control character. Ids and rule names always are. */
 const PLAIN = /^[\w.@:/ -]*$/;
@@ -21,6 +24,11 @@ function writer(): (f: ReportFinding) => string {
     if (s === undefined) lists.set(l, (s = str(l)));
     return s;
   };
+  const evidence = (list: readonly Evidence[]): string => {
+    let out = '[';
+    for (let i = 0; i < list.length; i++) out += i === 0 ? str(list[i]) : `,${str(list[i])}`;
+    return `${out}]`;
+  };
   return (f) => {
     let rule = perRule.get(f.rule);
     if (rule === undefined) perRule.set(f.rule, (rule = `"rule":${str(f.rule)},"title":${str(f.title)}`));
@@ -30,7 +38,8 @@ function writer(): (f: ReportFinding) => string {
       `{"id":${quote(f.id)},${rule},"severity":"${f.severity}","status":"${f.status}","cite":${list(f.cite)},` +
       `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${list(f.phiPath)},` +
       `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${list(f.phi)}` +
-      `${f.records !== undefined ? `,"records":${f.records}` : ''}}`
+      `${f.records !== undefined ? `,"records":${f.records}` : ''},"evidence":${evidence(f.evidence)}` +
+      `${f.folded_under !== undefined ? `,"folded_under":${quote(f.folded_under)}` : ''}}`
     );
   };
 }
@@ -47,7 +56,15 @@ export const formatJson: Formatter = function* (report) {
       .filter((r) => fired.has(r.id))
       .map((r) => [r.id, { title: r.title, severity: r.severity, cite: r.cite.map((c) => c.text), remediation: r.remediation }]),
   );
-  const head = { tool: report.tool, as_of: report.as_of, system: report.system, files: report.files, summary: report.summary };
+  const head = {
+    format_version: JSON_FORMAT_VERSION,
+    tool: report.tool,
+    as_of: report.as_of,
+    system: report.system,
+    files: report.files,
+    summary: report.summary,
+    assertions: report.assertions,
+  };
   const header = JSON.stringify({ ...head, rules, findings: [] }, null, 2);
   const findings = report.findings;
   if (findings.length === 0) {

@@ -17,11 +17,12 @@ function formatMarkdownString(result: Report): string {
   out.push('');
   out.push(`- ${s.nodes} nodes and ${s.flows} flows; PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows.`);
   out.push(
-    `- ${s.findings} findings: ${SEVERITIES.map((sev) => `${s.by_severity[sev]} ${sev}`).join(', ')}; ${s.by_status.unknown} could not be established (unknown).`,
+    `- ${s.findings} findings: ${SEVERITIES.map((sev) => `${s.by_severity[sev]} ${sev}`).join(', ')}; ${s.by_status.unknown} could not be established (unknown)${s.folded > 0 ? `; ${s.folded} more folded under their root causes` : ''}.`,
   );
   out.push('');
   if (result.findings.length === 0) {
     out.push('No gaps found: every PHI path in the map has its safeguards.');
+    assertionsSection(result, out);
     return `${out.join('\n')}\n`;
   }
   const bySection = new Map<string, ReportFinding[]>();
@@ -38,7 +39,8 @@ function formatMarkdownString(result: Report): string {
   out.push(`| --- | --- | ${SEVERITIES.map(() => '---:').join(' | ')} |`);
   for (const section of sections) {
     const list = bySection.get(section)!;
-    const counts = SEVERITIES.map((sev) => list.filter((f) => f.severity === sev).length || '');
+    // Folded findings are listed under their section but not counted (their root cause is).
+    const counts = SEVERITIES.map((sev) => list.filter((f) => f.severity === sev && f.folded_under === undefined).length || '');
     out.push(`| ${text(section)} | ${text(standards.get(section) ?? '')} | ${counts.join(' | ')} |`);
   }
   out.push('');
@@ -50,7 +52,7 @@ function formatMarkdownString(result: Report): string {
     out.push('| --- | --- | --- | --- | --- | --- |');
     for (const f of list) {
       out.push(
-        `| ${f.severity} | ${f.status} | ${code(f.target)} | ${text(f.message)} | ${text(f.phiPath.join(' → '))} | ${text(formatLocation(f.location))} |`,
+        `| ${f.severity} | ${f.status}${f.folded_under !== undefined ? ` (folded under ${code(f.folded_under)}, not counted)` : ''} | ${code(f.target)} | ${text(f.message)} | ${text(f.phiPath.join(' → '))} | ${text(formatLocation(f.location))} |`,
       );
     }
     out.push('');
@@ -63,5 +65,23 @@ function formatMarkdownString(result: Report): string {
     seen.add(f.rule);
     out.push(`- **${text(f.rule)}** (${text(f.title)}): ${escapeMarkdownProse(f.remediation)}`);
   }
+  assertionsSection(result, out);
   return `${out.join('\n')}\n`;
+}
+
+/** The claims the result rests on: nothing checks them, so a reviewer should. */
+function assertionsSection(result: Report, out: string[]): void {
+  if (result.assertions.length === 0) return;
+  out.push('');
+  out.push('## Assertions the result rests on');
+  out.push('');
+  out.push('Nothing in the map or the account verifies these claims; the findings above assume they are true.');
+  out.push('');
+  out.push('| Kind | Subject | Claim | Evidence | Location |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const a of result.assertions) {
+    out.push(
+      `| ${a.kind} | ${code(a.subject)} | ${text(a.claim)} | ${a.evidence !== undefined ? code(a.evidence) : 'none named'} | ${text(formatLocation(a.location))} |`,
+    );
+  }
 }

@@ -52,9 +52,14 @@ function formatSarifString(result: Report): string {
         results: result.findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: ruleIndex.get(f.rule),
-          level: LEVEL[f.severity],
+          // A finding folded under a root cause is shown as a note: the root cause is the alert.
+          level: f.folded_under !== undefined ? 'note' : LEVEL[f.severity],
           kind: f.status === 'unknown' ? 'review' : 'fail',
-          message: { text: plain(`${f.message}${f.phiPath.length > 1 ? ` PHI path: ${f.phiPath.join(' → ')}.` : ''}`) },
+          message: {
+            text: plain(
+              `${f.folded_under !== undefined ? `Follows from ${f.folded_under} (fix that first; not counted). ` : ''}${f.message}${f.phiPath.length > 1 ? ` PHI path: ${f.phiPath.join(' → ')}.` : ''}`,
+            ),
+          },
           locations: [
             {
               physicalLocation: {
@@ -65,7 +70,14 @@ function formatSarifString(result: Report): string {
             },
           ],
           partialFingerprints: { 'phiAudit/v1': f.id },
-          properties: { severity: f.severity, status: f.status, cite: f.cite, path: f.phiPath, 'security-severity': SECURITY_SEVERITY[f.severity] },
+          properties: {
+            severity: f.severity,
+            status: f.status,
+            cite: f.cite,
+            path: f.phiPath,
+            'security-severity': SECURITY_SEVERITY[f.severity],
+            ...(f.folded_under !== undefined ? { folded_under: f.folded_under } : {}),
+          },
         })),
       },
     ],

@@ -53,16 +53,23 @@ function formatTextString(result: Report, options: FormatOptions): string {
     out.push(`${c.bold(t(group.target))} ${c.dim(`(${first.target_type})`)}  ${c.underline(t(formatLocation(first.location)))}`);
     if (first.phiPath.length > 0)
       out.push(`  ${c.dim('PHI path:')} ${t(first.phiPath.join(' → '))}${first.phi.length ? c.dim(`  [${t(first.phi.join(', '))}]`) : ''}`);
+    // Root causes first; what follows from them is shown under them, one line each, not counted.
     for (const f of group.findings) {
-      const status = f.status === 'unknown' ? ` ${c.magenta('UNKNOWN')}` : '';
+      if (f.folded_under !== undefined) continue;
+      // Unknown because the map is silent reads as such; unknown for any other reason (unreadable live fact).
+      const status = f.status === 'unknown' ? ` ${c.magenta(f.reason === 'missing' ? 'NOT DECLARED' : 'UNKNOWN')}` : '';
       out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${t(f.rule)}  ${c.dim(t(f.cite.join(', ')))}`);
       out.push(wrap(f.message, 100, '           '));
       out.push(c.dim(wrap(`fix: ${f.remediation}`, 100, '           ')));
     }
+    for (const f of group.findings) {
+      if (f.folded_under === undefined) continue;
+      out.push(c.dim(`  ↳ ${t(f.rule)} folded under ${t(f.folded_under)}: follows from the PHI that must leave; not counted`));
+    }
     out.push('');
   }
   const counts = SEVERITIES.filter((sev) => s.by_severity[sev] > 0).map((sev) => paint(c, sev, `${s.by_severity[sev]} ${sev}`));
-  const unknown = s.by_status.unknown > 0 ? `, ${s.by_status.unknown} unknown` : '';
+  const unknown = `${s.by_status.unknown > 0 ? `, ${s.by_status.unknown} unknown` : ''}${s.folded > 0 ? `; ${s.folded} more folded under their root causes` : ''}`;
   if (s.findings === 0) out.push(c.green(`No findings: every PHI path in the map has its safeguards (${s.rules} rules).`));
   else out.push(`${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.join(', ')}${unknown}) from ${s.rules} rules.`);
   if (s.fail_on !== 'none') {

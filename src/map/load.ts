@@ -1,6 +1,6 @@
 /** Load stage: discover → read → validate each file → merge → check references. */
-import { readFileSync } from 'node:fs';
 import { atStart, type Diagnostic, InputError, sortDiagnostics } from '../source/diagnostics.js';
+import { readRegularFile } from '../source/files.js';
 import { issuesToDiagnostics } from '../source/issues.js';
 import { displayPath } from '../source/names.js';
 import { locate } from '../source/positions.js';
@@ -57,14 +57,13 @@ export function loadMap(paths: readonly string[], options: LoadOptions = {}): Ph
   const diagnostics: Diagnostic[] = [];
   for (const abs of files) {
     const name = displayPath(abs, cwd);
-    let text: string;
-    try {
-      text = readFileSync(abs, 'utf8');
-    } catch (err) {
-      diagnostics.push(atStart(name, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
+    // Regular files only, opened so that a FIFO swapped in after discovery cannot block the read.
+    const read = readRegularFile(abs, 'map file');
+    if (!read.ok) {
+      diagnostics.push(atStart(name, read.message));
       continue;
     }
-    const r = validateMapText(name, text, { fast: options.fast !== false });
+    const r = validateMapText(name, read.text, { fast: options.fast !== false });
     diagnostics.push(...r.diagnostics);
     if (r.file) valid.push(r.file);
   }

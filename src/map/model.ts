@@ -90,5 +90,23 @@ export const subprocessorsOf = (node: MapNode): readonly string[] => (node.type 
 
 /** What a flow declares it carries; undefined means everything its source holds. */
 export const flowData = (flow: MapFlow): readonly string[] | undefined => flow.spec.data;
-export const flowDeidentifies = (flow: MapFlow): boolean => flow.spec.deidentify !== undefined;
+/** The flow's de-identification method, written as a word or as `{ method, evidence }`. */
+export const deidentifyMethod = (flow: MapFlow): string | undefined => {
+  const d = flow.spec.deidentify;
+  return typeof d === 'string' ? d : d?.method;
+};
+/** The flow makes what it carries no longer PHI (a limited data set stays PHI: 164.514(e)). */
+export const flowDeidentifies = (flow: MapFlow): boolean => {
+  const method = deidentifyMethod(flow);
+  return method !== undefined && method !== 'limited-data-set';
+};
+/** What a flow's de-identification claim points to as its evidence, when it says. */
+export const deidentifyEvidence = (flow: MapFlow): string | undefined => {
+  const d = flow.spec.deidentify;
+  return typeof d === 'object' ? d.evidence : undefined;
+};
+/** Why a flow says it carries no PHI (`basis:`). */
+export const flowBasis = (flow: MapFlow): string | undefined => flow.spec.basis;
+/** A vendor's BAA as the map records it. */
+export const baaOf = (node: MapNode): { status: string; document?: string | undefined } | undefined => (node.type === 'vendor' ? node.spec.baa : undefined);
 export const flowCondition = (flow: MapFlow): 'normal' | 'error' | 'retry' | 'debug' => flow.spec.on ?? 'normal';

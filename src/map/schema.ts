@@ -31,7 +31,10 @@ export const STORE_KINDS = [
 export const LOG_KINDS = ['application', 'audit', 'trace', 'metrics', 'error-tracking'] as const;
 export const TLS_VERSIONS = ['none', '1.0', '1.1', '1.2', '1.3'] as const;
 export const FLOW_CONDITIONS = ['normal', 'error', 'retry', 'debug'] as const;
-export const DEIDENTIFY_METHODS = ['safe-harbor', 'expert-determination'] as const;
+/** Methods that make data no longer PHI (164.514(b)); a limited data set (164.514(e)) stays PHI. */
+export const DEIDENTIFY_METHODS = ['safe-harbor', 'expert-determination', 'limited-data-set'] as const;
+export const TRANSPORTS = ['network', 'local'] as const;
+export const DUA_STATUSES = ['signed', 'pending', 'none'] as const;
 export const BAA_STATUSES = ['signed', 'pending', 'none', 'not-required'] as const;
 export const VENDOR_ROLES = ['business-associate', 'covered-entity', 'treatment-provider'] as const;
 export const BAA_DISPOSITIONS = ['returned', 'destroyed', 'infeasible'] as const;
@@ -142,6 +145,13 @@ export const Vendor = z
     data: classList.describe('extension: data classes that originate at this vendor (a covered entity sending PHI)'),
     catalog: z.string().describe('extension: id of this vendor in the bundled vendor catalog (default: the vendor id)'),
     plan: z.string().describe('extension: the vendor plan in use, for plan-dependent BAA availability'),
+    dua: z
+      .strictObject({
+        status: z.enum(DUA_STATUSES),
+        signed: date.optional(),
+        document: text.optional().describe('where the signed agreement is kept'),
+      })
+      .describe('a data use agreement, needed to receive a limited data set (164.514(e)(4))'),
   })
   .partial();
 
@@ -152,7 +162,27 @@ export const Flow = z.strictObject({
   tls: tls.optional(),
   on: z.enum(FLOW_CONDITIONS).optional().describe('normal (default), or a failure or debug path'),
   data: classList.optional().describe('what the flow carries; absent = everything its source holds'),
-  deidentify: z.enum(DEIDENTIFY_METHODS).optional(),
+  deidentify: z
+    .union([
+      z.enum(DEIDENTIFY_METHODS),
+      z.strictObject({
+        method: z.enum(DEIDENTIFY_METHODS),
+        evidence: text.optional().describe('where the determination, the tool configuration or the review is kept'),
+      }),
+    ])
+    .optional()
+    .describe(
+      'how the flow de-identifies what it carries: safe-harbor or expert-determination (no longer PHI), or limited-data-set (still PHI, under a data use agreement); or { method, evidence }',
+    ),
+  basis: text
+    .optional()
+    .describe(
+      'why a flow whose `data` carries no PHI from a source that holds PHI has none in it (e.g. "request counters only, no identifiers"): an assertion the reports list for review',
+    ),
+  transport: z
+    .enum(TRANSPORTS)
+    .optional()
+    .describe('network (default) or local: the flow never crosses a network (same process or host), so TLS does not apply'),
   purpose: text.optional(),
   description: text.optional(),
 });

@@ -1,10 +1,10 @@
 /** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
 import type { Propagation } from '../graph/propagate.js';
-import { environmentOf, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
+import { baaOf, deidentifyEvidence, deidentifyMethod, environmentOf, flowBasis, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
 import { citationText, type LoadedRule, SEVERITIES, SEVERITY_RANK, type Severity } from '../rules/schema.js';
 import { position } from '../source/positions.js';
-import { isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
+import { type Assertion, isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
 
 export interface ReportInput {
   readonly tool: { readonly name: string; readonly version: string };
@@ -58,12 +58,49 @@ function graphOf(map: PhiMap, phi: Propagation): ReportGraph {
   };
 }
 
+/** The claims the result rests on, where PHI makes them matter, in map order: flows, then vendors. */
+function assertionsOf(map: PhiMap, phi: Propagation): Assertion[] {
+  const out: Assertion[] = [];
+  for (const flow of map.flows) {
+    if (!phi.holdsPhi(flow.from)) continue;
+    const method = deidentifyMethod(flow);
+    if (method !== undefined) {
+      const evidence = deidentifyEvidence(flow);
+      const claim =
+        method === 'limited-data-set'
+          ? `sends a limited data set (still PHI) under a data use agreement with ${flow.to}`
+          : `de-identifies what it carries by ${method === 'safe-harbor' ? 'the Safe Harbor method' : 'expert determination'} (164.514(b))`;
+      out.push({ kind: 'deidentification', subject: flow.id, claim, ...(evidence !== undefined ? { evidence } : {}), location: position(flow.at) });
+    }
+    const basis = flowBasis(flow);
+    if (basis !== undefined && !phi.carriesPhi(flow.id))
+      out.push({ kind: 'basis', subject: flow.id, claim: `carries no PHI: ${basis.trim()}`, location: position(flow.at) });
+  }
+  for (const node of map.nodes.values()) {
+    const baa = baaOf(node);
+    if (baa?.status !== 'signed' || baa.document !== undefined) continue;
+    if (!phi.holdsPhi(node.id) && !phi.sendsPhi(node.id)) continue;
+    out.push({
+      kind: 'baa-without-document',
+      subject: node.id,
+      claim: 'has a signed BAA, and the map names no document for it (baa.document)',
+      location: position(node.at),
+    });
+  }
+  return out;
+}
+
 export function buildReport(input: ReportInput): Report {
   const { map, phi, failOn } = input;
   const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['by_severity'];
   const by_status = { fail: 0, unknown: 0 };
   let blocking = 0;
+  let folded = 0;
   for (const f of input.findings) {
+    if (f.folded_under !== undefined) {
+      folded++;
+      continue;
+    }
     by_severity[f.severity]++;
     by_status[f.status]++;
     if (isBlocking(f.severity, failOn)) blocking++;
@@ -76,11 +113,12 @@ export function buildReport(input: ReportInput): Report {
     phi_holders: phi.phiHolders.length,
     phi_flows: phiFlows,
     rules: input.rules.length,
-    findings: input.findings.length,
+    findings: input.findings.length - folded,
     by_severity,
     by_status,
     fail_on: failOn,
     blocking,
+    folded,
   };
   let graph: ReportGraph | undefined;
   return {
@@ -88,6 +126,7 @@ export function buildReport(input: ReportInput): Report {
     as_of: input.asOf,
     system: map.system,
     files: [...map.files],
+    assertions: assertionsOf(map, phi),
     rules: input.rules.map(ruleInfo),
     get graph() {
       return (graph ??= graphOf(map, phi));

@@ -19,7 +19,7 @@ export interface ReportCitation {
   readonly regulation: string;
   readonly section: string;
   readonly standard: string;
-  readonly implementation: 'standard' | 'required' | 'addressable';
+  readonly implementation: 'standard' | 'required' | 'addressable' | 'implementation-specification' | 'definition' | 'provision';
 }
 
 export interface ReportRule {
@@ -58,6 +58,8 @@ export interface ReportFinding {
   readonly reason?: string | undefined;
   readonly args: Readonly<Record<string, string | number>>;
   readonly evidence: readonly Evidence[];
+  /** The id of the root-cause finding this one follows from: shown under it, not counted, never blocking. */
+  readonly folded_under?: string | undefined;
 }
 
 export interface GraphNode {
@@ -99,6 +101,22 @@ export interface Summary {
   fail_on: Severity | 'none';
   /** Findings at or above fail_on: a CI job fails when this is above zero. */
   blocking: number;
+  /** Findings folded under a root cause: shown, and not in the counts above. */
+  folded: number;
+}
+
+/**
+ * A claim the result rests on and nothing checks: a de-identification method, a flow's `basis` for carrying no PHI, a
+ * signed BAA with no document named. Listed for a reviewer (docs/map-format.md, "Assertions").
+ */
+export interface Assertion {
+  readonly kind: 'deidentification' | 'basis' | 'baa-without-document';
+  /** The flow or vendor the claim is about. */
+  readonly subject: string;
+  readonly claim: string;
+  /** Where the claim's evidence is kept, when the map says. */
+  readonly evidence?: string;
+  readonly location: Position;
 }
 
 export interface Report {
@@ -106,6 +124,8 @@ export interface Report {
   readonly as_of: string;
   readonly system?: string | undefined;
   readonly files: readonly string[];
+  /** Claims the result rests on, for review: nothing in the map or the account verifies them. */
+  readonly assertions: readonly Assertion[];
   /** Every rule that ran, in the order they ran. */
   readonly rules: readonly ReportRule[];
   /** Every node and flow with its position and PHI; built when first read. */

@@ -8,6 +8,12 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, 
 export const TARGET_TYPES = ['service', 'store', 'log', 'vendor', 'flow'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
+/**
+ * How a citation labels the text it cites. `required` and `addressable` exist only for the Security Rule's
+ * implementation specifications (164.302-164.318); the meta-test holds every bundled rule to that.
+ */
+export const CITATION_LABELS = ['standard', 'required', 'addressable', 'implementation-specification', 'definition', 'provision'] as const;
+
 export interface CheckSpec {
   function: string;
   options?: Record<string, unknown> | undefined;
@@ -24,7 +30,11 @@ function buildRuleSchema() {
     regulation: z.string().default('45 CFR').describe('the code the section belongs to'),
     section: z.string().regex(/^\d+\.\d+(\([a-zA-Z0-9]+\))*$/, 'expected a section like 164.312(a)(2)(iv)'),
     standard: z.string().describe('name of the standard or implementation specification'),
-    implementation: z.enum(['standard', 'required', 'addressable']).describe('a standard, or a required or addressable implementation specification'),
+    implementation: z
+      .enum(CITATION_LABELS)
+      .describe(
+        'what the cited text is: a standard; a required or addressable implementation specification (Security Rule, 164.302-164.318, only); an implementation specification of the Privacy or Breach Notification Rule (which have no required/addressable split); a definition; or another provision',
+      ),
   });
 
   const Rule = z.strictObject({
@@ -42,7 +52,19 @@ function buildRuleSchema() {
       when: Check.optional().describe('a check that must pass for the rule to apply'),
     }),
     check: Check,
+    undeclared: z
+      .enum(['unknown', 'fail'])
+      .default('unknown')
+      .describe(
+        'what a fact the map does not declare gives: unknown (default: the safeguard is not established) or fail (the rule judges what the map says about itself, and the value is needed for that)',
+      ),
     message: z.union([z.string(), z.record(z.string(), z.string())]).describe('a sentence, or one per reason the check gives (key `default` for the rest)'),
+    folds: z
+      .array(z.string().regex(ID_PATTERN))
+      .optional()
+      .describe(
+        'rule ids whose findings on the same target follow from this one (a node that must not hold PHI at all gets the finding that removes it; the safeguard findings its presence sets off are folded under it: shown, not counted)',
+      ),
     escalate: z
       .array(z.strictObject({ when: Check, severity: z.enum(SEVERITIES) }))
       .optional()

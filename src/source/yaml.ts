@@ -40,7 +40,9 @@ function keyProblems(doc: Document.Parsed): KeyProblem[] {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
         const k = pair.key as Node | null;
-        if (isScalar(k) && k.value !== '<<') {
+        // A tagged scalar can hold an object (`!!binary` gives bytes): as a key, JS objects cannot hold it either.
+        const plain = isScalar(k) && (k.value === null || typeof k.value !== 'object');
+        if (plain && k.value !== '<<') {
           const key = String(k.value);
           const offset = k.range?.[0] ?? 0;
           const first = seen.get(key);
@@ -49,7 +51,7 @@ function keyProblems(doc: Document.Parsed): KeyProblem[] {
             seen.set(key, offset);
             if (key === RESERVED_KEY) found.push({ key, offset, first: offset, kind: 'reserved' });
           }
-        } else if (k != null && !isScalar(k)) {
+        } else if (k != null && !plain) {
           // A list or mapping used as a key (`? [a]`): no map format key is one, and JS objects cannot hold it.
           const offset = (k as { range?: [number, number, number] }).range?.[0] ?? 0;
           found.push({ key: '', offset, first: offset, kind: 'complex' });
@@ -162,7 +164,7 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
           ...locateOffset(at, d.offset),
           message:
             d.kind === 'complex'
-              ? 'YAML: a key must be plain text, not a list or a mapping'
+              ? 'YAML: a key must be plain text, not a list, a mapping or a tagged value such as !!binary'
               : d.kind === 'reserved'
                 ? `the key "${RESERVED_KEY}" is not allowed: no field or id in ${what} is called that (ids start with a lowercase letter or a digit)`
                 : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as agreementsSrc from '../../src/checks/agreements.js';
 import * as backupSrc from '../../src/checks/backup.js';
+import * as breachSrc from '../../src/checks/breach.js';
 import * as combinatorsSrc from '../../src/checks/combinators.js';
 import * as fieldsSrc from '../../src/checks/fields.js';
 import * as flowsSrc from '../../src/checks/flows.js';
@@ -22,6 +23,7 @@ import { TARGET_TYPES, type TargetType } from '../../src/rules/schema.js';
 import { mapOf } from '../support/audit.js';
 import { table as agreements } from './agreements.test.js';
 import { table as backup } from './backup.test.js';
+import { table as breach } from './breach.test.js';
 import { table as combinators } from './combinators.test.js';
 import { table as fields } from './fields.test.js';
 import { table as flows } from './flows.test.js';
@@ -32,7 +34,7 @@ import { table as phi } from './phi.test.js';
 import type { CheckRow, Family } from './tables.js';
 import { table as vendors } from './vendors.test.js';
 
-const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup, agreements, people, governance };
+const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup, agreements, people, governance, breach };
 const SOURCES: Record<Family, Record<string, unknown>> = {
   fields: fieldsSrc,
   combinators: combinatorsSrc,
@@ -44,6 +46,7 @@ const SOURCES: Record<Family, Record<string, unknown>> = {
   agreements: agreementsSrc,
   people: peopleSrc,
   governance: governanceSrc,
+  breach: breachSrc,
 };
 const FAMILIES = Object.keys(TABLES) as Family[];
 const CHECKS_DIR = new URL('../../src/checks/', import.meta.url);

@@ -1,4 +1,4 @@
-/** declares-deidentification, has-outgoing-flow: what a flow says it strips, and which paths leave a node. */
+/** declares-deidentification, data-use-agreement, has-outgoing-flow: what a flow claims it strips, under what agreement, and which paths leave a node. */
 import { type CheckRow, describeTable, type InvalidOptions, rejectsOptions } from './tables.js';
 
 // Intake holds two PHI classes and one that is not PHI; each flow out of it narrows what moves a different way.
@@ -41,52 +41,35 @@ flows:
   - { from: deid-job, to: debug-logs, on: debug }
   - { from: llm, to: metrics, data: [usage-events], tls: "1.2" }
   - { from: cron, to: deid-job, data: [usage-events] }
+  - { from: intake, to: debug-logs, data: [usage-events], basis: "event counters only, no identifiers", tls: "1.2" }
+  - { from: intake, to: llm, data: [phi], deidentify: limited-data-set, tls: "1.3" }
+  - { from: notes-db, to: archive, deidentify: { method: limited-data-set, evidence: docs/lds.md }, tls: "1.2" }
 `;
 
 export const table: CheckRow[] = [
   // ---------------------------------------------------------------- declares-deidentification
   {
-    name: 'pass: the flow lists every PHI class its source holds',
+    name: 'not-applicable: the flow carries every PHI class its source holds',
     map: MAP,
     target: 'intake->archive',
     check: { function: 'declares-deidentification' },
-    expected: { status: 'pass' },
-    reads: [
-      { subject: 'intake->archive', field: 'data', provenance: 'declared', value: ['phi', 'clinical-notes', 'usage-events'] },
-      { subject: 'intake->archive', field: 'deidentify', provenance: 'undeclared' },
-    ],
+    expected: { status: 'not-applicable' },
+    reads: [],
   },
   {
-    name: 'pass: a source with no PHI drops none',
-    map: MAP,
-    target: 'cron->deid-job',
-    check: { function: 'declares-deidentification' },
-    expected: { status: 'pass' },
-  },
-  {
-    name: 'fail narrowed: still carries some PHI, leaves out the rest without a method',
+    name: 'not-applicable: a minimum-necessary selection (still carries some PHI) is no claim',
     map: MAP,
     target: 'intake->summarizer',
     check: { function: 'declares-deidentification' },
-    expected: { status: 'fail', reason: 'narrowed', args: { dropped: 'phi', carried: 'clinical-notes' } },
+    expected: { status: 'not-applicable' },
+    reads: [],
   },
   {
-    name: 'fail stripped: carries no PHI, claims it all stripped without a method',
+    name: 'not-applicable: a source with no PHI drops none',
     map: MAP,
-    target: 'intake->metrics',
+    target: 'cron->deid-job',
     check: { function: 'declares-deidentification' },
-    expected: { status: 'fail', reason: 'stripped', args: { dropped: 'clinical-notes, phi', carried: 'usage-events' } },
-    reads: [
-      { subject: 'intake->metrics', field: 'data', provenance: 'declared', value: ['usage-events'] },
-      { subject: 'intake->metrics', field: 'deidentify', provenance: 'undeclared' },
-    ],
-  },
-  {
-    name: 'fail stripped: `data: []` carries nothing',
-    map: MAP,
-    target: 'intake->deid-job',
-    check: { function: 'declares-deidentification' },
-    expected: { status: 'fail', reason: 'stripped', args: { dropped: 'clinical-notes, phi', carried: 'nothing' } },
+    expected: { status: 'not-applicable' },
   },
   {
     name: 'not-applicable: no `data:` (the flow carries everything)',
@@ -94,30 +77,59 @@ export const table: CheckRow[] = [
     target: 'intake->notes-db',
     check: { function: 'declares-deidentification' },
     expected: { status: 'not-applicable' },
-    reads: [{ subject: 'intake->notes-db', field: 'data', provenance: 'undeclared' }],
   },
   {
-    name: 'not-applicable: a `deidentify:` method is named',
+    name: 'not-applicable: a limited data set stays PHI',
     map: MAP,
-    target: 'notes-db->warehouse',
+    target: 'intake->llm',
     check: { function: 'declares-deidentification' },
     expected: { status: 'not-applicable' },
+  },
+  {
+    name: 'fail stripped: carries no PHI from a PHI holder, with neither a method nor a basis',
+    map: MAP,
+    target: 'intake->metrics',
+    check: { function: 'declares-deidentification' },
+    expected: { status: 'fail', reason: 'stripped', args: { dropped: 'clinical-notes, phi' } },
     reads: [
-      { subject: 'notes-db->warehouse', field: 'data', provenance: 'declared', value: ['phi'] },
-      { subject: 'notes-db->warehouse', field: 'deidentify', provenance: 'declared', value: 'safe-harbor' },
+      { subject: 'intake->metrics', field: 'deidentify', provenance: 'undeclared' },
+      { subject: 'intake->metrics', field: 'basis', provenance: 'undeclared' },
     ],
   },
   {
-    name: 'not-applicable: an observed method makes the flow a de-identifying one',
+    name: 'fail stripped: `data: []` carries nothing',
+    map: MAP,
+    target: 'intake->deid-job',
+    check: { function: 'declares-deidentification' },
+    expected: { status: 'fail', reason: 'stripped', args: { dropped: 'clinical-notes, phi' } },
+  },
+  {
+    name: 'pass: a `deidentify:` method is named',
+    map: MAP,
+    target: 'notes-db->warehouse',
+    check: { function: 'declares-deidentification' },
+    expected: { status: 'pass', args: { method: 'safe-harbor' } },
+    reads: [{ subject: 'notes-db->warehouse', field: 'deidentify', provenance: 'declared', value: 'safe-harbor' }],
+  },
+  {
+    name: 'pass: a `basis:` says why no PHI is in it',
+    map: MAP,
+    target: 'intake->debug-logs',
+    check: { function: 'declares-deidentification' },
+    expected: { status: 'pass', args: { basis: 'event counters only, no identifiers' } },
+    reads: [
+      { subject: 'intake->debug-logs', field: 'deidentify', provenance: 'undeclared' },
+      { subject: 'intake->debug-logs', field: 'basis', provenance: 'declared' },
+    ],
+  },
+  {
+    name: 'pass: an observed method supports the claim',
     map: MAP,
     target: 'intake->metrics',
     check: { function: 'declares-deidentification' },
     options: { observations: [{ subject: 'intake->metrics', field: 'deidentify', observed: 'expert-determination', source: 'privacy-office' }] },
-    expected: { status: 'not-applicable' },
-    reads: [
-      { subject: 'intake->metrics', field: 'data', provenance: 'declared' },
-      { subject: 'intake->metrics', field: 'deidentify', provenance: 'verified', value: 'expert-determination' },
-    ],
+    expected: { status: 'pass', args: { method: 'expert-determination' } },
+    reads: [{ subject: 'intake->metrics', field: 'deidentify', provenance: 'verified', value: 'expert-determination' }],
   },
   {
     name: 'not-applicable: a node is not a target it declares',
@@ -126,6 +138,72 @@ export const table: CheckRow[] = [
     check: { function: 'declares-deidentification' },
     expected: { status: 'not-applicable' },
     reads: [],
+  },
+
+  // ---------------------------------------------------------------- data-use-agreement
+  {
+    name: 'fail missing: a limited data set to a vendor that declares no agreement',
+    map: MAP,
+    target: 'intake->llm',
+    check: { function: 'data-use-agreement' },
+    expected: { status: 'fail', reason: 'missing', args: { recipient: 'llm', status: 'undeclared' } },
+    reads: [
+      { subject: 'intake->llm', field: 'deidentify', provenance: 'declared', value: 'limited-data-set' },
+      { subject: 'llm', field: 'dua.status', provenance: 'undeclared' },
+    ],
+  },
+  {
+    name: 'fail not-signed: the agreement is pending',
+    map: MAP,
+    target: 'intake->llm',
+    check: { function: 'data-use-agreement' },
+    options: { observations: [{ subject: 'llm', field: 'dua.status', observed: 'pending', source: 'legal-register' }] },
+    expected: { status: 'fail', reason: 'not-signed', args: { recipient: 'llm', status: 'pending' } },
+  },
+  {
+    name: 'fail not-yet: signed after --as-of',
+    map: MAP,
+    target: 'intake->llm',
+    check: { function: 'data-use-agreement' },
+    options: {
+      asOf: '2026-01-01',
+      observations: [
+        { subject: 'llm', field: 'dua.status', observed: 'signed', source: 'legal-register' },
+        { subject: 'llm', field: 'dua.signed', observed: '2026-03-01', source: 'legal-register' },
+      ],
+    },
+    expected: { status: 'fail', reason: 'not-yet', args: { recipient: 'llm', status: 'signed', signed: '2026-03-01', as_of: '2026-01-01' } },
+  },
+  {
+    name: 'pass: a signed agreement in force',
+    map: MAP,
+    target: 'intake->llm',
+    check: { function: 'data-use-agreement' },
+    options: { observations: [{ subject: 'llm', field: 'dua.status', observed: 'signed', source: 'legal-register' }] },
+    expected: { status: 'pass', args: { recipient: 'llm' } },
+  },
+  {
+    name: 'not-applicable: a limited data set kept inside (the recipient is not a vendor), written as a mapping',
+    map: MAP,
+    target: 'notes-db->archive',
+    check: { function: 'data-use-agreement' },
+    expected: { status: 'not-applicable' },
+    reads: [{ subject: 'notes-db->archive', field: 'deidentify', provenance: 'declared' }],
+  },
+  {
+    name: 'not-applicable: a node is not a target it declares',
+    map: MAP,
+    target: 'llm',
+    check: { function: 'data-use-agreement' },
+    expected: { status: 'not-applicable' },
+    reads: [],
+  },
+  {
+    name: 'not-applicable: not a limited data set',
+    map: MAP,
+    target: 'intake->notes-db',
+    check: { function: 'data-use-agreement' },
+    expected: { status: 'not-applicable' },
   },
 
   // ---------------------------------------------------------------- has-outgoing-flow
