@@ -46,11 +46,13 @@ export const baaInForce = defineCheck({
 
 export const baaClaimsNotRequired = defineCheck({
   name: 'baa-not-required-claim',
-  description: 'fails when a vendor that handles PHI is marked `baa.status: not-required`',
+  description:
+    'fails when a vendor that handles PHI is marked `baa.status: not-required`; not applicable to a `role: treatment-provider` (160.103 exempts it, so the claim is justified)',
   targets: ['vendor'],
   options: none,
   run(vendor, _o, ctx) {
-    return text(ctx, vendor.id, 'baa.status') === 'not-required' ? fail('claim') : pass();
+    if (text(ctx, vendor.id, 'baa.status') !== 'not-required') return pass();
+    return text(ctx, vendor.id, 'role') === 'treatment-provider' ? notApplicable : fail('claim');
   },
 });
 

@@ -45,6 +45,9 @@ const BAA_MAP = vendorsMap(`
   clinic-with-paper:
     role: treatment-provider
     baa: { status: none }
+  referral-clinic:
+    role: treatment-provider
+    baa: { status: not-required }
 `);
 
 const CATALOG_MAP = vendorsMap(`
@@ -336,7 +339,21 @@ export const table: CheckRow[] = [
     target: 'telco',
     check: { function: 'baa-not-required-claim' },
     expected: { status: 'fail', reason: 'claim' },
-    reads: [{ subject: 'telco', field: 'baa.status', provenance: 'declared', value: 'not-required' }],
+    reads: [
+      { subject: 'telco', field: 'baa.status', provenance: 'declared', value: 'not-required' },
+      { subject: 'telco', field: 'role', provenance: 'undeclared' },
+    ],
+  },
+  {
+    name: 'not-applicable: a treatment provider needs no BAA (160.103), so the claim is justified',
+    map: BAA_MAP,
+    target: 'referral-clinic',
+    check: { function: 'baa-not-required-claim' },
+    expected: { status: 'not-applicable' },
+    reads: [
+      { subject: 'referral-clinic', field: 'baa.status', provenance: 'declared', value: 'not-required' },
+      { subject: 'referral-clinic', field: 'role', provenance: 'declared', value: 'treatment-provider' },
+    ],
   },
   {
     name: 'pass: signed',
@@ -366,7 +383,10 @@ export const table: CheckRow[] = [
     check: { function: 'baa-not-required-claim' },
     options: { observations: [{ subject: 'mailer', field: 'baa.status', observed: 'not-required', source: 'contracts-db' }] },
     expected: { status: 'fail', reason: 'claim' },
-    reads: [{ subject: 'mailer', field: 'baa.status', provenance: 'contradicted', value: 'not-required' }],
+    reads: [
+      { subject: 'mailer', field: 'baa.status', provenance: 'contradicted', value: 'not-required' },
+      { subject: 'mailer', field: 'role', provenance: expect.any(String) },
+    ],
   },
   {
     name: 'not-applicable: a store is not a target it declares',

@@ -203,7 +203,8 @@ class Writer {
         return [`|${this.pick([`${indicator}${chomp}`, `${chomp}${indicator}`])}${this.comment()}`, ...lines, ...extra];
       }
     }
-    const pair = /^([A-Za-z0-9]+) ([A-Za-z0-9 ]*[A-Za-z0-9])$/.exec(s);
+    // The second part starts with a letter or digit: folding drops the spaces that begin a continuation line.
+    const pair = /^([A-Za-z0-9]+) ([A-Za-z0-9](?:[A-Za-z0-9 ]*[A-Za-z0-9])?)$/.exec(s);
     if (pair && this.chance(this.f.multiline)) {
       // Quoted over two lines: folding turns the line break into the space again (or an escaped break, into nothing).
       return this.pick([
