@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mapJsonSchema } from '../map/json-schema.js';
 import { InputError, noPosition } from '../source/diagnostics.js';
+import { escapeTerminal } from '../source/escape.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { STARTER_MAP } from './starter.js';
 
@@ -25,7 +26,7 @@ export async function initCommand(file: string): Promise<ExitCode> {
   const schema = path.join(path.dirname(file), 'phi-map.schema.json');
   const wroteSchema = create(schema, `${JSON.stringify(mapJsonSchema(), null, 2)}\n`);
   process.stdout.write(
-    `wrote ${file}${wroteSchema ? ` and ${schema} (for editor completion)` : ''}: edit the map to describe your system, then run \`phi-audit scan\`\n`,
+    `wrote ${escapeTerminal(file)}${wroteSchema ? ` and ${escapeTerminal(schema)} (for editor completion)` : ''}: edit the map to describe your system, then run \`phi-audit scan\`\n`,
   );
   return EXIT.clean;
 }

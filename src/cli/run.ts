@@ -1,5 +1,6 @@
 /** Runs a command and turns its outcome, or its failure, into an exit code (see exit.ts). */
 import { type Diagnostic, formatDiagnostic, InputError } from '../source/diagnostics.js';
+import { escapeTerminal } from '../source/escape.js';
 import { readEnv } from './env.js';
 import { EXIT, type ExitCode } from './exit.js';
 
@@ -38,7 +39,7 @@ export async function run(command: () => Promise<ExitCode>): Promise<void> {
     }
     // Our bug, not the user's: say so plainly, without a stack trace unless asked for.
     const e = err as Error;
-    process.stderr.write(`phi-audit: internal error: ${e.message}\nPlease report it; set PHI_AUDIT_DEBUG=1 for details.\n`);
+    process.stderr.write(`phi-audit: internal error: ${escapeTerminal(e.message)}\nPlease report it; set PHI_AUDIT_DEBUG=1 for details.\n`);
     if (readEnv().debug) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = EXIT.internal;
   }

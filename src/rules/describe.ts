@@ -1,8 +1,12 @@
 /** Rule listings and rule docs: pure functions over loaded rules, shared by `phi-audit rules` and the README table. */
 import { FUNCTIONS } from '../checks/index.js';
+import { escapeMarkdown, escapeTerminal } from '../source/escape.js';
 import { type CheckSpec, citationText, type LoadedRule } from './schema.js';
 
-const one = (s: string) => s.replace(/\s+/g, ' ').trim();
+// A team's rule file is user text: what it says is escaped for the terminal (control and bidi characters shown as
+// escapes) or for Markdown, like everything else from a map or rule file.
+const one = (s: string) => escapeTerminal(s.replace(/\s+/g, ' ').trim());
+const md = (s: string) => escapeMarkdown(s.replace(/\s+/g, ' ').trim());
 
 export function rulesTable(rules: readonly LoadedRule[]): string {
   const lines = ['| Rule | Severity | Citation | Applies to | Title |', '| --- | --- | --- | --- | --- |'];
@@ -10,7 +14,7 @@ export function rulesTable(rules: readonly LoadedRule[]): string {
     const kinds = r.applies_to.kinds ? ` (${r.applies_to.kinds.join(', ')})` : '';
     const raised = r.escalate ? ` (can rise to ${[...new Set(r.escalate.map((e) => e.severity))].join(', ')})` : '';
     lines.push(
-      `| \`${r.id}\` | ${r.severity}${raised} | ${r.cite.map(citationText).join(', ')} | ${r.applies_to.targets.join(', ')}${kinds} | ${one(r.title)} |`,
+      `| \`${r.id}\` | ${r.severity}${raised} | ${md(r.cite.map(citationText).join(', '))} | ${r.applies_to.targets.join(', ')}${kinds} | ${md(r.title)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -26,7 +30,7 @@ export function rulesList(rules: readonly LoadedRule[]): string {
 }
 
 function describeCheck(c: CheckSpec, indent: string): string {
-  const opts = c.options && Object.keys(c.options).length > 0 ? ` ${JSON.stringify(c.options)}` : '';
+  const opts = c.options && Object.keys(c.options).length > 0 ? ` ${escapeTerminal(JSON.stringify(c.options))}` : '';
   return `${indent}${c.function}${opts}`;
 }
 
@@ -35,12 +39,12 @@ export function ruleDoc(r: LoadedRule): string {
   const lines = [
     `${r.id}: ${one(r.title)}`,
     '',
-    `Severity:    ${r.severity}${r.escalate ? ` (raised: ${r.escalate.map((e) => `${e.severity} when ${e.when.function} ${JSON.stringify(e.when.options ?? {})}`).join('; ')})` : ''}`,
-    `Citations:   ${r.cite.map((c) => `${citationText(c)} ${c.standard} (${c.implementation})`).join('\n             ')}`,
+    `Severity:    ${r.severity}${r.escalate ? ` (raised: ${r.escalate.map((e) => `${e.severity} when ${escapeTerminal(`${e.when.function} ${JSON.stringify(e.when.options ?? {})}`)}`).join('; ')})` : ''}`,
+    `Citations:   ${r.cite.map((c) => one(`${citationText(c)} ${c.standard} (${c.implementation})`)).join('\n             ')}`,
     `Applies to:  ${a.targets.join(', ')}${a.kinds ? `; kinds: ${a.kinds.join(', ')}` : ''}${a.exclude_kinds ? `; not kinds: ${a.exclude_kinds.join(', ')}` : ''}; ${a.phi === 'required' ? 'only where PHI reaches' : 'whether or not PHI reaches'}`,
     ...(a.when ? [`When:        ${describeCheck(a.when, '')}`] : []),
     `Check:       ${describeCheck(r.check, '')}`,
-    `Source:      ${r.file}`,
+    `Source:      ${escapeTerminal(r.file)}`,
     '',
     'Why:',
     `  ${one(r.rationale)}`,
