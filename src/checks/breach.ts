@@ -12,9 +12,22 @@ const WEAK_TLS = new Set(['none', '1.0', '1.1']);
 /** At this many individuals HHS is told within 60 days rather than in the annual log (164.408(b), (c)). */
 const LARGE_BREACH = 500;
 
+// The wording depends only on the record count, and a large map repeats it on thousands of targets: say it once.
+const worded = new Map<unknown, string>();
+
 /** What a breach of this PHI would set off, worded from the target's declared `records`. */
 function exposure(ctx: CheckContext, id: string): string {
   const records = ctx.fact(id, 'records').value;
+  const key = typeof records === 'number' ? records : undefined;
+  let text = worded.get(key);
+  if (text === undefined) {
+    text = exposureText(key);
+    if (worded.size < 10_000) worded.set(key, text);
+  }
+  return text;
+}
+
+function exposureText(records: number | undefined): string {
   const presumption =
     'Its loss would be presumed a breach unless a risk assessment of the four factors in 164.402(2) shows a low probability that the PHI was compromised';
   if (typeof records === 'number' && records < LARGE_BREACH) {
