@@ -17,6 +17,7 @@ import { loadRules } from './rules/load.js';
 import { bundledCatalog } from './rules/pack.js';
 import type { LoadedRule, Severity } from './rules/schema.js';
 import { type Diagnostic, InputError, noPosition } from './source/diagnostics.js';
+import type { InputLimits } from './source/limits.js';
 import { triage } from './triage/triage.js';
 
 export type Stage = 'load map' | 'load rules' | 'propagate' | 'enrich' | 'evaluate' | 'triage' | 'report';
@@ -39,6 +40,8 @@ export interface AuditOptions {
   enrichers?: readonly Enricher[];
   /** False: load and propagate only, as `phi-audit validate` does (no rules, no findings). */
   evaluate?: boolean;
+  /** Input size limits (default DEFAULT_LIMITS; the CLI reads them from PHI_AUDIT_MAX_* variables). */
+  limits?: InputLimits;
   /** Called as each stage ends, with its duration (PHI_AUDIT_TIMING). */
   onStage?: (stage: Stage, ms: number) => void;
 }
@@ -79,7 +82,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const lap = timer(options.onStage);
   if (options.asOf !== undefined) problems.push(...asOfProblems(options.asOf));
   const cwd = options.cwd !== undefined ? { cwd: options.cwd } : {};
-  const map = collect(problems, () => loadMap(options.paths ?? [], cwd));
+  const map = collect(problems, () => loadMap(options.paths ?? [], { ...cwd, ...(options.limits ? { limits: options.limits } : {}) }));
   lap('load map');
   const evaluating = options.evaluate !== false;
   const rules = evaluating ? (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], cwd))) : [];

@@ -1,4 +1,6 @@
 /** Every environment variable phi-audit reads, read in this one place and only when a command runs. */
+import { DEFAULT_LIMITS, type InputLimits, LIMIT_UNITS, LIMIT_VARIABLES } from '../source/limits.js';
+
 export interface CliEnv {
   /** NO_COLOR set and not empty (https://no-color.org). */
   readonly noColor: boolean;
@@ -8,6 +10,10 @@ export interface CliEnv {
   readonly debug: boolean;
   /** PHI_AUDIT_TIMING: print each stage's time and memory to stderr. */
   readonly timing: boolean;
+  /** PHI_AUDIT_MAX_FILE_MB, PHI_AUDIT_MAX_TOTAL_MB, PHI_AUDIT_MAX_LINE_KB, PHI_AUDIT_MAX_ALIAS_NODES over the defaults. */
+  readonly limits: InputLimits;
+  /** A limit variable that is no positive number: `[variable, message]`, reported as an input problem. */
+  readonly problems: readonly (readonly [string, string])[];
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
@@ -17,5 +23,20 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
     forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0',
     debug: set('PHI_AUDIT_DEBUG'),
     timing: set('PHI_AUDIT_TIMING'),
+    ...readLimits(env),
   };
+}
+
+function readLimits(env: NodeJS.ProcessEnv): { limits: InputLimits; problems: (readonly [string, string])[] } {
+  const limits: Record<keyof InputLimits, number> = { ...DEFAULT_LIMITS };
+  const problems: (readonly [string, string])[] = [];
+  for (const key of Object.keys(LIMIT_VARIABLES) as (keyof InputLimits)[]) {
+    const name = LIMIT_VARIABLES[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || !(value > 0)) problems.push([name, `must be a positive number, not "${raw}"`]);
+    else limits[key] = Math.floor(value * LIMIT_UNITS[key]);
+  }
+  return { limits, problems };
 }

@@ -2,6 +2,7 @@
 import { audit } from '../audit.js';
 import { type Format, loadFormatter } from '../format/registry.js';
 import type { Severity } from '../rules/schema.js';
+import { noPosition } from '../source/diagnostics.js';
 import { escapeTerminal } from '../source/escape.js';
 import { readEnv } from './env.js';
 import { type ExitCode, exitForReport } from './exit.js';
@@ -21,8 +22,10 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   const env = readEnv();
   const mib = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   const onStage = env.timing ? (stage: string, ms: number) => process.stderr.write(`timing: ${stage} ${ms.toFixed(0)} ms, rss ${mib()} MiB\n`) : undefined;
+  if (env.problems.length > 0) return reportProblems(env.problems.map(([name, message]) => noPosition(name, message)));
   const result = await audit({
     paths,
+    limits: env.limits,
     failOn: flags.failOn,
     rules: flags.rules,
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),

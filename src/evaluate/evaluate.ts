@@ -43,7 +43,8 @@ interface Candidate {
 function factsOf(c: Candidate, phi: Propagation, facts: FactReader): TargetFacts {
   const t = c.target;
   const classes = t.type === 'flow' ? phi.phiCarried(t.id) : phi.phiAt(t.id);
-  const phiPath = (t.type === 'flow' ? phi.flowPhiPath(t.id) : phi.phiPathTo(t.id)) ?? (t.type !== 'flow' && phi.sendsPhi(t.id) ? [t.id] : []);
+  // Shown paths: at most MAX_SHOWN_PATH ids however long the path (a 10,000-node chain), so a finding costs O(1).
+  const phiPath = (t.type === 'flow' ? phi.shownFlowPhiPath(t.id) : phi.shownPhiPathTo(t.id)) ?? (t.type !== 'flow' && phi.sendsPhi(t.id) ? [t.id] : []);
   const records = t.type === 'flow' || t.type === 'vendor' ? undefined : facts.get(t.id, 'records').value;
   return {
     classes,

@@ -25,8 +25,30 @@ export interface Propagation {
   phiPathTo(nodeId: string): string[] | undefined;
   /** The PHI path of a flow: the PHI path to its source, then its target. */
   flowPhiPath(flowId: string): string[] | undefined;
+  /**
+   * phiPathTo as findings show it (see shownPath): the whole path up to MAX_SHOWN_PATH ids, else its first and last
+   * ids around one elision marker. Costs O(MAX_SHOWN_PATH) however long the path is.
+   */
+  shownPhiPathTo(nodeId: string): string[] | undefined;
+  /** flowPhiPath as findings show it. */
+  shownFlowPhiPath(flowId: string): string[] | undefined;
   /** Ids of every node that holds PHI, in map order. */
   readonly phiHolders: readonly string[];
+}
+
+/**
+ * The most ids a finding shows of a PHI path. A longer path (a chain of 10,000 services) shows its first
+ * SHOWN_HEAD ids, one marker saying how many were left out, and its last SHOWN_TAIL ids: each finding then costs
+ * O(1) to record and to write, where whole paths made a 10,000-node chain write a 2.27 GB report and a
+ * 100,000-node cycle run out of memory.
+ */
+export const MAX_SHOWN_PATH = 64;
+const SHOWN_HEAD = 32;
+const SHOWN_TAIL = MAX_SHOWN_PATH - SHOWN_HEAD - 1;
+
+/** The marker that stands for `count` ids left out of a shown path. No node id can contain a space or `…`. */
+export function elisionMarker(count: number): string {
+  return `… ${count} more …`;
 }
 
 // Edge flags.
@@ -270,6 +292,34 @@ export function propagate(map: PhiMap): Propagation {
     for (let cur = i; cur >= 0; cur = pred[cur]!) trail.push(ids[cur]!);
     return trail.reverse();
   };
+  // Depth of each node on its path (the path has depth + 1 ids), and its ancestor at depth SHOWN_HEAD - 1 (itself when
+  // shallower), in BFS order: a node's parent comes before it, or starts a path of its own (depth 0).
+  const depth = new Int32Array(n);
+  const headOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) headOf[i] = i;
+  for (const v of bfs) {
+    const p = pred[v]!;
+    if (p < 0) continue;
+    depth[v] = depth[p]! + 1;
+    headOf[v] = depth[v]! < SHOWN_HEAD ? v : headOf[p]!;
+  }
+  /** The path to node i (then node `then`, when >= 0) as findings show it: see MAX_SHOWN_PATH. */
+  const shownPath = (i: number, then: number): string[] => {
+    const length = depth[i]! + 1 + (then >= 0 ? 1 : 0);
+    const tail: string[] = [];
+    if (then >= 0) tail.push(ids[then]!);
+    if (length <= MAX_SHOWN_PATH) {
+      for (let cur = i; cur >= 0; cur = pred[cur]!) tail.push(ids[cur]!);
+      return tail.reverse();
+    }
+    for (let cur = i; tail.length < SHOWN_TAIL; cur = pred[cur]!) tail.push(ids[cur]!);
+    const head: string[] = [];
+    for (let cur = headOf[i]!; cur >= 0; cur = pred[cur]!) head.push(ids[cur]!);
+    head.reverse();
+    head.push(elisionMarker(length - SHOWN_HEAD - SHOWN_TAIL));
+    for (let k = tail.length - 1; k >= 0; k--) head.push(tail[k]!);
+    return head;
+  };
   const sends = new Uint8Array(n);
   for (let e = 0; e < flowEdges; e++) if (edgeCarriesPhi(e)) sends[edgeFrom[e]!] = 1;
 
@@ -293,6 +343,14 @@ export function propagate(map: PhiMap): Propagation {
       const trail = phiPathFrom(edgeFrom[e]!) ?? [ids[edgeFrom[e]!]!];
       trail.push(ids[edgeTo[e]!]!);
       return trail;
+    },
+    shownPhiPathTo: (id) => {
+      const i = nodeIndex(id);
+      return seen[i] ? shownPath(i, -1) : undefined;
+    },
+    shownFlowPhiPath: (flowId) => {
+      const e = edgeOf(flowId);
+      return edgeCarriesPhi(e) ? shownPath(edgeFrom[e]!, edgeTo[e]!) : undefined;
     },
     phiHolders: ids.filter((_, i) => hasPhi(holds, i * W)),
   };

@@ -232,7 +232,7 @@ export function readFast(
   text: string,
   /** Tests cut small files into pieces to compare them with reading them in one. */
   pieceSize = PIECE,
-): { value: Record<string, unknown>; index: MapIndex; pieces: number } | undefined {
+): (FastRead & { pieces: number }) | undefined {
   const marks = UNSURE_TEXT.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) ? undefined : markers(text);
   if (!marks) return undefined;
   const whole: Piece[] = [{ header: '', headerAt: 0, from: 0, to: text.length, skip: 0, keep: 0 }];
@@ -248,7 +248,7 @@ export function readFast(
   return undefined;
 }
 
-function read(text: string, pieces: readonly Piece[], marks: { start: boolean; end: boolean }): { value: Record<string, unknown>; index: MapIndex } {
+function read(text: string, pieces: readonly Piece[], marks: { start: boolean; end: boolean }): FastRead {
   const b = builder(text);
   pieces.forEach((piece, i) => {
     let events: Event[] = [];
@@ -361,7 +361,14 @@ function entryStarts(text: string, start: number, end: number): number[] | undef
   return starts.length > 1 ? starts.slice(1) : undefined;
 }
 
-function builder(text: string): { feed(events: Event[], piece: Piece): void; finish(): { value: Record<string, unknown>; index: MapIndex } } {
+/** What the fast path read; `anchored` holds each anchored node's value, to bound what aliases add (limits.ts). */
+interface FastRead {
+  value: Record<string, unknown>;
+  index: MapIndex;
+  anchored: unknown[];
+}
+
+function builder(text: string): { feed(events: Event[], piece: Piece): void; finish(): FastRead } {
   const index: MapIndex = { rootOffset: NONE, sections: new Map() };
   const stack: Frame[] = [];
   // The latest node for each anchor name, as the exact path resolves aliases (the last anchor before the alias).
@@ -650,11 +657,11 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
     }
   };
 
-  const finish = (): { value: Record<string, unknown>; index: MapIndex } => {
+  const finish = (): FastRead => {
     if (root === null || typeof root !== 'object' || Array.isArray(root)) decline('root');
     checkAliases(rootAliases, completed);
     finishSections(text, index);
-    return { value: root as Record<string, unknown>, index };
+    return { value: root as Record<string, unknown>, index, anchored: completed.map((a) => a.value) };
   };
 
   return { feed, finish };

@@ -1,7 +1,8 @@
 /** YAML → JS with positions kept, hardened against duplicate keys and alias bombs. Shared by maps, rules and catalogs. */
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
-import { locateOffset, type SourceFile } from './positions.js';
+import { aliasGrowth, DEFAULT_LIMITS, howToRaise, type InputLimits, MAX_BLOCK_DEPTH, shapeProblem } from './limits.js';
+import { lineTable, locateOffset, type SourceFile } from './positions.js';
 
 // An anchor used this many times (counting nested aliases) is an entity-expansion attack, not a map.
 export const MAX_ALIAS_COUNT = 10_000;
@@ -79,26 +80,56 @@ function firstAlias(doc: Document.Parsed, unresolvedOnly: boolean): number | und
   return found;
 }
 
-// The parser reports an unclosed quote or bracket where it gave up (often the end of the file); point at the opener.
-function errorOffset(text: string, code: string, message: string, offset: number): number {
-  if (code === 'MISSING_CHAR') {
-    const opener = /closing "/.test(message)
-      ? '"'
-      : /closing '/.test(message)
-        ? "'"
-        : /closing \]/.test(message)
-          ? '['
-          : /closing \}/.test(message)
-            ? '{'
-            : undefined;
-    if (opener) {
-      const at = text.lastIndexOf(opener, Math.min(offset, text.length - 1));
-      if (at >= 0) return at;
+/**
+ * Where to point each parser error, worked out with one pass over the file at most: the parser reports an unclosed quote
+ * or bracket where it gave up (often the end of the file), so those point at the opener before it; nothing points past
+ * the last non-blank character. A thousand errors in a 10 MB file once ran a whole-file regex each (16 s), and an
+ * unclosed `[` before 200,000 spaces made that regex quadratic (over a minute).
+ */
+function errorOffsets(text: string): (code: string, message: string, offset: number) => number {
+  let end = -1;
+  const openers = new Map<string, number[]>();
+  /** Offsets of every `c` in the file, found once on first use. */
+  const offsetsOf = (c: string): number[] => {
+    let list = openers.get(c);
+    if (!list) {
+      list = [];
+      for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) list.push(i);
+      openers.set(c, list);
     }
-  }
-  // Never past the last character of the file.
-  const end = text.replace(/\s+$/, '').length;
-  return Math.min(offset, Math.max(0, end - 1));
+    return list;
+  };
+  return (code, message, offset) => {
+    if (code === 'MISSING_CHAR') {
+      const opener = message.includes('closing "')
+        ? '"'
+        : message.includes("closing '")
+          ? "'"
+          : message.includes('closing ]')
+            ? '['
+            : message.includes('closing }')
+              ? '{'
+              : undefined;
+      if (opener) {
+        // The last opener at or before the offset (as text.lastIndexOf would find), by binary search.
+        const list = offsetsOf(opener);
+        const limit = Math.min(offset, text.length - 1);
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (list[mid]! <= limit) low = mid + 1;
+          else high = mid;
+        }
+        if (low > 0) return list[low - 1]!;
+      }
+    }
+    if (end < 0) {
+      end = text.length;
+      while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+    }
+    return Math.min(offset, Math.max(0, end - 1));
+  };
 }
 
 /** Flow collections (`[` and `{`) nested deeper than this are refused before parsing (see deepFlow). */
@@ -135,7 +166,37 @@ function deepFlow(text: string): number | undefined {
   return undefined;
 }
 
-export function parseYaml(displayPath: string, text: string, what: string): ParseResult {
+/**
+ * A line past the limit or block nesting past MAX_BLOCK_DEPTH, as a diagnostic; checked before either reader runs
+ * (both recurse per level, and a huge line costs many times its size).
+ */
+export function shapeDiagnostic(displayPath: string, text: string, what: string, limits: InputLimits = DEFAULT_LIMITS): Diagnostic | undefined {
+  const problem = shapeProblem(text, limits.maxLineLength);
+  if (!problem) return undefined;
+  const at = locateOffset({ path: displayPath, lines: lineTable(text) }, problem.offset);
+  if (problem.kind === 'line') {
+    return {
+      ...at,
+      message: `this line is ${problem.length} characters long, more than the limit of ${limits.maxLineLength} per line: ${what} has short lines; ${howToRaise('maxLineLength', limits)}`,
+    };
+  }
+  return {
+    ...at,
+    message: `mappings or lists nested more than ${MAX_BLOCK_DEPTH} levels deep (a fixed limit: the YAML parser recurses per level): ${what} needs a few levels; look for runaway indentation`,
+  };
+}
+
+/** Aliases that add more than the limit's nodes once expanded, as a diagnostic at the first alias. */
+function aliasDiagnostic(at: Pick<SourceFile, 'path' | 'lines'>, offset: number, growth: number, limits: InputLimits): Diagnostic {
+  return {
+    ...locateOffset(at, offset),
+    message: `YAML aliases (*name) expand to more than ${limits.maxAliasNodes} extra values (${growth > limits.maxAliasNodes ? 'at least ' : ''}${growth}): write the values out or use fewer aliases; ${howToRaise('maxAliasNodes', limits)}`,
+  };
+}
+
+export function parseYaml(displayPath: string, text: string, what: string, limits: InputLimits = DEFAULT_LIMITS): ParseResult {
+  const shape = shapeDiagnostic(displayPath, text, what, limits);
+  if (shape) return { ok: false, diagnostics: [shape] };
   const lines = new LineCounter();
   const tooDeep = deepFlow(text);
   if (tooDeep !== undefined) {
@@ -173,15 +234,16 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
     }
   }
   if (doc.errors.length > 0) {
+    const errorOffset = errorOffsets(text);
     return {
       ok: false,
       diagnostics: doc.errors.map((e) => {
         const first = e.message.split('\n')[0] ?? e.message;
         if (e.code === 'DUPLICATE_KEY') {
-          const key = /^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim();
+          const key = /^[^:\n]*/.exec(text.slice(e.pos[0], e.pos[0] + 1000))?.[0].trim();
           return { ...locateOffset(at, e.pos[0]), message: `YAML: duplicate key${key ? ` "${key}"` : ''}: each key may appear once in a mapping` };
         }
-        return { ...locateOffset(at, errorOffset(text, e.code, first, e.pos[0])), message: `YAML: ${YAML_CODES[e.code] ?? first}` };
+        return { ...locateOffset(at, errorOffset(e.code, first, e.pos[0])), message: `YAML: ${YAML_CODES[e.code] ?? first}` };
       }),
     };
   }
@@ -199,8 +261,9 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
     };
   }
   let value: unknown;
+  const anchored: unknown[] = [];
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, onAnchor: (v) => anchored.push(v) });
   } catch (err) {
     const msg = (err as Error).message;
     const bomb = /excessive alias count/i.test(msg);
@@ -212,6 +275,10 @@ export function parseYaml(displayPath: string, text: string, what: string): Pars
         ? `YAML: ${YAML_CODES.BAD_ALIAS}`
         : `YAML: ${msg}`;
     return { ok: false, diagnostics: [{ ...locateOffset(at, alias ?? contents.range?.[0] ?? 0), message }] };
+  }
+  const growth = aliasGrowth(value, anchored, limits.maxAliasNodes);
+  if (growth > limits.maxAliasNodes) {
+    return { ok: false, diagnostics: [aliasDiagnostic(at, firstAlias(doc, false) ?? 0, growth, limits)] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
