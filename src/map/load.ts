@@ -1,5 +1,6 @@
 /** Load stage: discover → read → validate each file → merge → check references. */
 import { statSync } from 'node:fs';
+import { z } from 'zod';
 import { atStart, type Diagnostic, InputError, sortDiagnostics } from '../source/diagnostics.js';
 import { readRegularFile } from '../source/files.js';
 import { issuesToDiagnostics } from '../source/issues.js';
@@ -19,6 +20,9 @@ export interface LoadOptions {
   /** Input size limits (default DEFAULT_LIMITS). */
   limits?: InputLimits;
 }
+
+/** A map file above this size (about 10,000 nodes) is validated with zod's compiled fast paths. */
+const JIT_WORTH_BYTES = 4_000_000;
 
 /** Read and validate one map file's text. */
 export function validateMapText(displayName: string, text: string, read: ReadOptions = {}): { file?: ValidFile; diagnostics: Diagnostic[] } {
@@ -106,6 +110,10 @@ export function loadMap(paths: readonly string[], options: LoadOptions = {}): Ph
       continue;
     }
     total += read.text.length;
+    // The CLI validates small inputs jitless (compiling zod's fast paths costs more than it saves there); a map file
+    // this large has enough nodes for the compiled paths to pay (about 0.6 s of 3.5 s at 50,000 nodes). Speed only:
+    // both modes give the same result.
+    if (read.text.length > JIT_WORTH_BYTES) z.config({ jitless: false });
     const r = validateMapText(name, read.text, { fast: options.fast !== false, limits });
     diagnostics.push(...r.diagnostics);
     if (r.file) valid.push(r.file);
