@@ -1,4 +1,4 @@
-import type { Evidence, Formatter, ReportFinding } from '../report/model.js';
+import type { Formatter, ReportFinding } from '../report/model.js';
 
 const str = JSON.stringify;
 
@@ -24,11 +24,6 @@ function writer(): (f: ReportFinding) => string {
     if (s === undefined) lists.set(l, (s = str(l)));
     return s;
   };
-  const evidence = (list: readonly Evidence[]): string => {
-    let out = '[';
-    for (let i = 0; i < list.length; i++) out += i === 0 ? str(list[i]) : `,${str(list[i])}`;
-    return `${out}]`;
-  };
   return (f) => {
     let rule = perRule.get(f.rule);
     if (rule === undefined) perRule.set(f.rule, (rule = `"rule":${str(f.rule)},"title":${str(f.title)}`));
@@ -38,7 +33,7 @@ function writer(): (f: ReportFinding) => string {
       `{"id":${quote(f.id)},${rule},"severity":"${f.severity}","status":"${f.status}","cite":${list(f.cite)},` +
       `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${list(f.phiPath)},` +
       `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${list(f.phi)}` +
-      `${f.records !== undefined ? `,"records":${f.records}` : ''},"evidence":${evidence(f.evidence)}` +
+      `${f.records !== undefined ? `,"records":${f.records}` : ''},"evidence":${str(f.evidence)}` +
       `${f.folded_under !== undefined ? `,"folded_under":${quote(f.folded_under)}` : ''}}`
     );
   };
