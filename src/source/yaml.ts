@@ -142,13 +142,22 @@ export const MAX_FLOW_DEPTH = 256;
  */
 function deepFlow(text: string): number | undefined {
   let depth = 0;
+  // Where the last counted `[` or `{` stands: a bracket or quote right after it also begins something.
+  let opened = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    // A bracket or quote opens a collection or a quoted scalar only where one can begin (after white space, `,` or
+    // an opening bracket): inside a plain scalar (`purpose: VA["#LB{`) it is text, and taking it for a quote would
+    // lose track of every bracket after it.
+    const p = i === 0 ? 0x20 : text.charCodeAt(i - 1);
+    const begins = p === 0x20 || p === 0x09 || p === 0x0a || p === 0x0d || p === 0x2c || opened === i - 1;
     if (c === 0x5b || c === 0x7b) {
+      if (!begins) continue;
+      opened = i;
       if (++depth > MAX_FLOW_DEPTH) return i;
     } else if (c === 0x5d || c === 0x7d) {
       if (depth > 0) depth--;
-    } else if (c === 0x22 || c === 0x27) {
+    } else if ((c === 0x22 || c === 0x27) && begins) {
       // A quoted scalar: skip to its end ('' escapes a single quote, \ escapes in double quotes).
       for (i++; i < text.length; i++) {
         const q = text.charCodeAt(i);
