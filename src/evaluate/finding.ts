@@ -33,6 +33,22 @@ export function toEvidence(fact: Fact): Evidence {
   };
 }
 
+/** What a finding's acceptance says (PHI-MAP 1.1 section 4), as the finding carries it. */
+export interface FindingAcceptance {
+  readonly reason: string;
+  readonly owner?: string | undefined;
+  /** YYYY-MM-DD */
+  readonly approved?: string | undefined;
+  /** YYYY-MM-DD: the acceptance holds through this day. */
+  readonly expires?: string | undefined;
+  readonly ticket?: string | undefined;
+  /** The documented alternative measure, for an addressable implementation specification. */
+  readonly alternative?: string | undefined;
+  /** The entry's `finding:` pattern (RULE@TARGET, TARGET may be a glob) and where the entry is. */
+  readonly pattern: string;
+  readonly location: Position;
+}
+
 export interface FindingFields {
   /** Stable: RULE@TARGET */
   id: string;
@@ -94,6 +110,10 @@ export class Finding implements FindingFields {
   args!: Record<string, string | number>;
   /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
   folded_under?: string | undefined;
+  /** Set in triage: the active acceptance from the map's `accepted:` list (shown, never blocking). */
+  accepted?: FindingAcceptance | undefined;
+  /** Set in triage with a baseline: whether the baseline recorded this id (only new findings block). */
+  baseline?: 'new' | 'existing' | undefined;
   readonly #facts: readonly Fact[];
 
   constructor(fields: FindingFields, facts: readonly Fact[]) {

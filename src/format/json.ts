@@ -1,4 +1,4 @@
-import type { Formatter, ReportFinding } from '../report/model.js';
+import type { Formatter, ProblemFormatter, ReportFinding } from '../report/model.js';
 
 const str = JSON.stringify;
 
@@ -78,4 +78,19 @@ export const formatJson: Formatter = function* (report) {
     }
   }
   yield `${batch}  ]\n}\n`;
+};
+
+/**
+ * A run stopped by input problems (exit 2): the same contract's head, with `diagnostics` and a summary that says
+ * nothing was checked, so a CI step that uploads the file has one.
+ */
+export const formatJsonProblems: ProblemFormatter = function* (problems) {
+  const n = problems.diagnostics.length;
+  const body = {
+    format_version: JSON_FORMAT_VERSION,
+    tool: problems.tool,
+    summary: { checked: false, problems: n, message: `${n} problem${n === 1 ? '' : 's'} to fix; nothing was checked.` },
+    diagnostics: problems.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })),
+  };
+  yield `${JSON.stringify(body, null, 2)}\n`;
 };

@@ -1,14 +1,24 @@
 /** The output formats: one registry, which the CLI reads its choices from. A formatter's module loads only when used. */
-import type { FormatOptions, Formatter, Report } from '../report/model.js';
+import type { FormatOptions, Formatter, ProblemFormatter, Report } from '../report/model.js';
 
 interface FormatEntry {
   readonly description: string;
   load(): Promise<Formatter>;
+  /** How this format writes a run stopped by input problems (exit 2); a format without one writes no file then. */
+  loadProblems?(): Promise<ProblemFormatter>;
 }
 
 const REGISTRY = {
-  text: { description: 'findings grouped by target, for a terminal', load: async () => (await import('./text.js')).formatText },
-  json: { description: 'the JSON findings contract, one finding a line', load: async () => (await import('./json.js')).formatJson },
+  text: {
+    description: 'findings grouped by target, for a terminal',
+    load: async () => (await import('./text.js')).formatText,
+    loadProblems: async () => (await import('./text.js')).formatTextProblems,
+  },
+  json: {
+    description: 'the JSON findings contract, one finding a line',
+    load: async () => (await import('./json.js')).formatJson,
+    loadProblems: async () => (await import('./json.js')).formatJsonProblems,
+  },
   sarif: { description: 'SARIF 2.1.0, for GitHub code scanning', load: async () => (await import('./sarif.js')).formatSarif },
   markdown: { description: 'a gap report by safeguard, for compliance leads', load: async () => (await import('./markdown.js')).formatMarkdown },
 } satisfies Record<string, FormatEntry>;
@@ -23,6 +33,12 @@ export function describeFormats(): string {
 
 export function loadFormatter(format: Format): Promise<Formatter> {
   return REGISTRY[format].load();
+}
+
+/** The format's problem writer (exit 2), or undefined when it has none. */
+export function loadProblemFormatter(format: Format): Promise<ProblemFormatter | undefined> {
+  const entry: FormatEntry = REGISTRY[format];
+  return entry.loadProblems ? entry.loadProblems() : Promise.resolve(undefined);
 }
 
 export async function formatToString(format: Format, report: Report, options: FormatOptions): Promise<string> {

@@ -1,5 +1,14 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { type FormatOptions, type Formatter, formatLocation, type Report, SEVERITIES, type Severity } from '../report/model.js';
+import {
+  type FormatOptions,
+  type Formatter,
+  formatDiagnostic,
+  formatLocation,
+  type ProblemFormatter,
+  type Report,
+  SEVERITIES,
+  type Severity,
+} from '../report/model.js';
 import { escapeTerminal as t } from '../source/escape.js';
 import { groupByTarget } from './group.js';
 
@@ -81,3 +90,9 @@ function formatTextString(result: Report, options: FormatOptions): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+/** A run stopped by input problems: the problems, one a line, and that nothing was checked. */
+export const formatTextProblems: ProblemFormatter = (problems) => {
+  const n = problems.diagnostics.length;
+  return [`${problems.diagnostics.map(formatDiagnostic).join('\n')}\nphi-audit: ${n} problem${n === 1 ? '' : 's'} to fix; nothing was checked.\n`];
+};

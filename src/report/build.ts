@@ -4,7 +4,16 @@ import type { Propagation } from '../graph/propagate.js';
 import { baaOf, deidentifyEvidence, deidentifyMethod, environmentOf, flowBasis, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
 import { citationText, type LoadedRule, SEVERITIES, SEVERITY_RANK, type Severity } from '../rules/schema.js';
 import { position } from '../source/positions.js';
-import { type Assertion, isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
+import {
+  type AcceptanceReport,
+  type Assertion,
+  type BaselineReport,
+  isBlocking,
+  type Report,
+  type ReportGraph,
+  type ReportRule,
+  type Summary,
+} from './model.js';
 
 export interface ReportInput {
   readonly tool: { readonly name: string; readonly version: string };
@@ -15,6 +24,10 @@ export interface ReportInput {
   readonly rules: readonly LoadedRule[];
   readonly findings: readonly Finding[];
   readonly outcomes: ReadonlyMap<string, RuleOutcome>;
+  /** The map's acceptances with their states (triage/accept.ts). */
+  readonly accepted?: readonly AcceptanceReport[];
+  /** With `--baseline` (triage/baseline.ts). */
+  readonly baseline?: BaselineReport;
 }
 
 export function ruleInfo(rule: LoadedRule): ReportRule {
@@ -96,6 +109,7 @@ export function buildReport(input: ReportInput): Report {
   const by_status = { fail: 0, unknown: 0 };
   let blocking = 0;
   let folded = 0;
+  let accepted = 0;
   for (const f of input.findings) {
     if (f.folded_under !== undefined) {
       folded++;
@@ -103,7 +117,9 @@ export function buildReport(input: ReportInput): Report {
     }
     by_severity[f.severity]++;
     by_status[f.status]++;
-    if (isBlocking(f.severity, failOn)) blocking++;
+    if (f.accepted !== undefined) accepted++;
+    // Accepted findings and those the baseline already recorded are shown and never block.
+    else if (f.baseline !== 'existing' && isBlocking(f.severity, failOn)) blocking++;
   }
   let phiFlows = 0;
   for (const f of map.flows) if (phi.carriesPhi(f.id)) phiFlows++;
@@ -119,6 +135,7 @@ export function buildReport(input: ReportInput): Report {
     fail_on: failOn,
     blocking,
     folded,
+    accepted,
   };
   let graph: ReportGraph | undefined;
   return {
@@ -134,5 +151,7 @@ export function buildReport(input: ReportInput): Report {
     findings: input.findings,
     outcomes: Object.fromEntries(input.outcomes),
     summary,
+    accepted: input.accepted ?? [],
+    ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
   };
 }
