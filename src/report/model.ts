@@ -20,8 +20,23 @@ import type { Evidence, FindingAcceptance, FindingStatus, RuleOutcome } from '..
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { type Diagnostic, formatDiagnostic, formatLocation } from '../source/diagnostics.js';
 import type { Position } from '../source/positions.js';
+import type { RulePart, SafeguardFamily, SafeguardRow, SafeguardStatus } from './matrix.js';
 
-export type { Diagnostic, Evidence, FindingAcceptance, FindingStatus, Position, Provenance, RuleOutcome, Severity, TargetType };
+export type {
+  Diagnostic,
+  Evidence,
+  FindingAcceptance,
+  FindingStatus,
+  Position,
+  Provenance,
+  RuleOutcome,
+  RulePart,
+  SafeguardFamily,
+  SafeguardRow,
+  SafeguardStatus,
+  Severity,
+  TargetType,
+};
 export { formatDiagnostic, formatLocation, SEVERITIES, SEVERITY_RANK };
 
 export interface ReportCitation {
@@ -105,6 +120,70 @@ export interface BaselineReport {
   readonly fixed: readonly string[];
 }
 
+/** A value the inventory shows, with where it came from (declared in the map, or read from an account). */
+export interface InventoryValue {
+  readonly value?: string | number | boolean | undefined;
+  readonly provenance: Provenance;
+}
+
+/** A node that holds PHI, as the PHI inventory lists it: safeguard values as judged (live evidence when read). */
+export interface InventoryEntry {
+  readonly id: string;
+  readonly type: Exclude<TargetType, 'flow'>;
+  readonly kind?: string | undefined;
+  readonly environment?: string | undefined;
+  readonly hosting?: string | undefined;
+  /** PHI classes held (sorted). */
+  readonly phi: readonly string[];
+  readonly records: InventoryValue;
+  readonly encryption: InventoryValue;
+  readonly key: InventoryValue;
+  readonly audit_log: InventoryValue;
+  readonly backup: InventoryValue;
+  readonly location: Position;
+}
+
+/** How PHI reaches a vendor: a flow into it, a node it hosts, or a vendor whose subprocessor it is. */
+export interface VendorReach {
+  readonly via: 'flow' | 'hosting' | 'subprocessor';
+  /** The flow id, the hosted node's id, or the parent vendor's id. */
+  readonly id: string;
+  /** PHI classes that arrive this way (sorted). */
+  readonly phi: readonly string[];
+}
+
+/** A vendor as the BAA register lists it: its agreement as the map records it, and how PHI reaches it. */
+export interface VendorEntry {
+  readonly id: string;
+  readonly role?: string | undefined;
+  readonly description?: string | undefined;
+  readonly plan?: string | undefined;
+  readonly retains_data?: boolean | undefined;
+  readonly baa?:
+    | {
+        readonly status: string;
+        readonly signed?: string | undefined;
+        readonly expires?: string | undefined;
+        readonly terminated?: string | undefined;
+        readonly disposition?: string | undefined;
+        readonly breach_notice_days?: number | undefined;
+        /** The services the BAA covers, when the map scopes it. */
+        readonly services?: readonly string[] | undefined;
+        readonly document?: string | undefined;
+      }
+    | undefined;
+  readonly dua?: { readonly status: string; readonly signed?: string | undefined; readonly document?: string | undefined } | undefined;
+  readonly subprocessors: readonly string[];
+  /** Vendors that name this one among their subprocessors. */
+  readonly subprocessor_of: readonly string[];
+  /** PHI classes the vendor holds (sorted); empty when none reaches it. */
+  readonly phi: readonly string[];
+  /** The vendor sends PHI (a covered entity's feed, say). */
+  readonly sends_phi: boolean;
+  readonly reached_by: readonly VendorReach[];
+  readonly location: Position;
+}
+
 export interface GraphNode {
   readonly id: string;
   readonly type: Exclude<TargetType, 'flow'>;
@@ -184,6 +263,12 @@ export interface Report {
   readonly accepted: readonly AcceptanceReport[];
   /** Present with `--baseline`. */
   readonly baseline?: BaselineReport | undefined;
+  /** The safeguard matrix (report/matrix.ts): one row per cited provision; built when first read. */
+  readonly matrix: readonly SafeguardRow[];
+  /** Every vendor, in map order, for the BAA register; built when first read. */
+  readonly vendors: readonly VendorEntry[];
+  /** Every node that holds PHI, in map order, for the PHI inventory; built when first read. */
+  readonly inventory: readonly InventoryEntry[];
 }
 
 /** A run that stopped on input problems (exit 2): nothing was checked; these are what the user must fix. */
@@ -199,6 +284,10 @@ export function isBlocking(severity: Severity, failOn: Severity | 'none'): boole
 export interface FormatOptions {
   /** ANSI colour, for a terminal that wants it. */
   readonly color: boolean;
+  /** Gap report: the input files' SHA-256, as the CLI read them, so the report can stand as evidence. */
+  readonly inputs?: readonly InputDigest[] | undefined;
+  /** Gap report: when it was generated (ISO 8601); omitted for a reproducible file. */
+  readonly generated?: string | undefined;
   /** Text: wrap at this many columns (a terminal's width); undefined = do not wrap (piped, or to a file). */
   readonly width?: number | undefined;
   /** Text: each rule's remediation once (at the end), not under every finding. */
@@ -209,6 +298,19 @@ export interface FormatOptions {
   readonly sarifCategory?: string | undefined;
   /** The folder report URIs are made relative to (the repository root); default: the working folder. */
   readonly srcRoot?: string | undefined;
+  /** SARIF: the project's home page (package.json `homepage`), for `informationUri` and rules' `helpUri`; none when unknown. */
+  readonly homepage?: string | undefined;
+  /** SARIF: the most results a run holds (default GitHub's 25,000; PHI_AUDIT_SARIF_MAX_RESULTS). */
+  readonly sarifMaxResults?: number | undefined;
+  /** Told about what a format left out (SARIF results past the cap): the CLI prints it on stderr. */
+  readonly onWarning?: ((message: string) => void) | undefined;
+}
+
+/** An input file's digest: its name as the report shows it, its size and the SHA-256 of its bytes. */
+export interface InputDigest {
+  readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
 }
 
 /** Formatters are pure: report in, text out, as a sequence of pieces so a huge report never becomes one string. */
