@@ -227,6 +227,9 @@ export interface Summary {
   folded: number;
   /** Findings under an active acceptance: in the counts above, never in `blocking`. */
   accepted: number;
+  /** With `--min-severity`: the least severe shown, and how many findings (not folded) are not shown; counts above are of all. */
+  min_severity?: Severity;
+  hidden?: number;
 }
 
 /**
