@@ -67,6 +67,31 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write it to a file instead of stdout')
     .action((opts) => run(async () => (await import('./schema.js')).schemaCommand(opts)));
 
+  program
+    .command('report')
+    .description('write the gap report: summary, safeguard matrix, BAA register, PHI inventory, data-flow diagram, findings')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .addOption(new Option('-f, --format <format>', 'html (one self-contained file) or markdown (compact)').choices(['html', 'markdown']).default('html'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that blocks (and fails the run)').choices(SEVERITY_CHOICES).default('high'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .option('--baseline <file>', 'a baseline file (scan --write-baseline): the report shows what is new, existing and fixed')
+    .action((paths: string[], opts) => run(async () => (await import('./report.js')).reportCommand(paths, opts)));
+
+  program
+    .command('graph')
+    .description('draw the data-flow diagram: nodes by environment, PHI and failure paths marked')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .addOption(new Option('-f, --format <format>', 'svg (laid out by Graphviz), dot or mermaid').choices(['svg', 'dot', 'mermaid']).default('svg'))
+    .option('-o, --output <file>', 'write the diagram to a file instead of stdout')
+    .option('--only-phi', 'only nodes that hold PHI and the flows that carry it')
+    .option('--to <node>', 'only the paths into this node')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity marked as blocking').choices(SEVERITY_CHOICES).default('high'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .action((paths: string[], opts) => run(async () => (await import('./graph.js')).graphCommand(paths, opts)));
+
   return program;
 }
 

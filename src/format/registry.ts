@@ -20,7 +20,11 @@ const REGISTRY = {
     loadProblems: async () => (await import('./json.js')).formatJsonProblems,
   },
   sarif: { description: 'SARIF 2.1.0, for GitHub code scanning', load: async () => (await import('./sarif.js')).formatSarif },
-  markdown: { description: 'a gap report by safeguard, for compliance leads', load: async () => (await import('./markdown.js')).formatMarkdown },
+  markdown: { description: 'the gap report, compact, for a CI job summary', load: async () => (await import('./markdown.js')).formatMarkdown },
+  html: {
+    description: 'the gap report as one self-contained HTML file, with the data-flow diagram',
+    load: async () => (await import('./html.js')).loadHtmlFormatter(),
+  },
 } satisfies Record<string, FormatEntry>;
 
 export type Format = keyof typeof REGISTRY;
