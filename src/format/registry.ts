@@ -1,5 +1,6 @@
 /** The output formats: one registry, which the CLI reads its choices from. A formatter's module loads only when used. */
 import type { FormatOptions, Formatter, ProblemFormatter, Report } from '../report/model.js';
+import { closest } from '../source/suggest.js';
 
 interface FormatEntry {
   readonly description: string;
@@ -29,6 +30,11 @@ const REGISTRY = {
 
 export type Format = keyof typeof REGISTRY;
 export const FORMATS = Object.keys(REGISTRY) as Format[];
+
+/** The format name closest to a mistyped one, for "did you mean". */
+export function closestFormat(name: string): string | undefined {
+  return closest(name, FORMATS);
+}
 
 /** `text (findings grouped by target, for a terminal), json (...)`: the choices, for help texts. */
 export function describeFormats(): string {

@@ -97,7 +97,7 @@ function formatTextString(result: Report, options: FormatOptions): string {
       }
       for (const f of group.findings) {
         if (f.folded_under === undefined) continue;
-        out.push(c.dim(`  ↳ ${t(f.rule)} folded under ${t(f.folded_under)}: follows from the PHI that must leave; not counted`));
+        out.push(c.dim(wrap(`↳ ${f.rule} folded under ${f.folded_under}: follows from the PHI that must leave; not counted`, width, '  ')));
       }
       out.push('');
     }
