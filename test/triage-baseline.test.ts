@@ -94,7 +94,9 @@ describe('baselines', () => {
 
     const text = cli(['scan', 'phi-map.yaml', ...AS_OF, '--baseline', 'baseline.json'], { cwd: dir });
     expect(text.stdout).toMatch(/HIGH {5}NEW transmission-tls/);
-    expect(text.stdout).toContain(`Baseline baseline.json: ${fresh.length} new, 5 existing, 2 fixed: breach-exposure@review-app->review-api, transmission-tls@review-app->review-api.`);
+    expect(text.stdout).toContain(
+      `Baseline baseline.json: ${fresh.length} new, 5 existing, 2 fixed: breach-exposure@review-app->review-api, transmission-tls@review-app->review-api.`,
+    );
     expect(text.stdout).toMatch(/\d+ new at or above --fail-on high: exit code 1\./);
   }, 120_000);
 
