@@ -58,7 +58,11 @@ describe('safeguardMatrix', () => {
 
   it('is unknown when nothing fails and a fact could not be established', () => {
     const rows = safeguardMatrix(
-      input({ rules: [{ id: 'r', cite: [cite('164.312(d)')] }], findings: [{ id: 'r@a', rule: 'r', status: 'unknown' }], outcomes: { r: { pass: 0, fail: 0, unknown: 1 } } }),
+      input({
+        rules: [{ id: 'r', cite: [cite('164.312(d)')] }],
+        findings: [{ id: 'r@a', rule: 'r', status: 'unknown' }],
+        outcomes: { r: { pass: 0, fail: 0, unknown: 1 } },
+      }),
     );
     expect(rows[0]!.status).toBe('unknown');
   });
@@ -96,7 +100,12 @@ describe('safeguardMatrix', () => {
 
   it('says not-applicable, never pass, where no rule judged anything', () => {
     const rows = safeguardMatrix(
-      input({ rules: [{ id: 'r', cite: [cite('164.514(e)(4)', 'implementation-specification')] }, { id: 'q', cite: [cite('164.312(e)(1)')] }] }),
+      input({
+        rules: [
+          { id: 'r', cite: [cite('164.514(e)(4)', 'implementation-specification')] },
+          { id: 'q', cite: [cite('164.312(e)(1)')] },
+        ],
+      }),
     );
     expect(rows.map((r) => [r.section, r.status, r.part])).toEqual([
       ['164.312(e)(1)', 'not-applicable', 'security'],
@@ -105,7 +114,16 @@ describe('safeguardMatrix', () => {
   });
 
   it('orders Security Rule rows by section (roman numerals by value), then breach, privacy, general', () => {
-    const sections = ['164.502(b)', '160.103', '164.404', '164.308(a)(1)(ii)(D)', '164.308(a)(1)(ii)(A)', '164.312(a)(2)(ix)', '164.312(a)(2)(iv)', '164.308(b)(1)'];
+    const sections = [
+      '164.502(b)',
+      '160.103',
+      '164.404',
+      '164.308(a)(1)(ii)(D)',
+      '164.308(a)(1)(ii)(A)',
+      '164.312(a)(2)(ix)',
+      '164.312(a)(2)(iv)',
+      '164.308(b)(1)',
+    ];
     const rows = safeguardMatrix(input({ rules: sections.map((s, i) => ({ id: `r${i}`, cite: [cite(s)] })) }));
     expect(rows.map((r) => r.section)).toEqual([
       '164.308(a)(1)(ii)(A)',

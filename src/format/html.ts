@@ -263,7 +263,7 @@ function diagram(report: Report, render: SvgRenderer | undefined): string {
       `<figure class="diagram">${svg}<figcaption id="diagram-caption">${h(note)} Nodes are grouped by environment; vendors in their own box.</figcaption></figure>`,
     );
     out.push(
-      '<ul class="legend"><li class="l-holder">holds PHI</li><li class="l-phi">carries PHI</li><li class="l-failure">failure path (on error, retry, debug)</li><li class="l-sub">to a subprocessor</li><li class="l-baa">vendor PHI reaches with no BAA in force</li><li class="l-blocking">node with blocking findings</li><li>no PHI</li></ul>',
+      '<ul class="legend"><li class="l-holder">holds PHI</li><li class="l-phi">carries PHI</li><li class="l-failure">failure path (on error, retry, debug)</li><li class="l-sub">to a subprocessor, or to the vendor hosting a node</li><li class="l-baa">vendor PHI reaches with no BAA in force</li><li class="l-blocking">node with blocking findings</li><li>no PHI</li></ul>',
     );
   }
   out.push('</section>');

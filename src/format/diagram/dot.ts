@@ -39,6 +39,7 @@ function nodeLabel(n: DiagramNode): string[] {
   const what = [n.type === 'vendor' ? 'vendor' : (n.kind ?? n.type), n.hosting !== undefined && n.hosting !== 'self' ? `on ${n.hosting}` : ''].filter(Boolean);
   const lines = [n.id, what.join(' ')];
   if (n.phi.length > 0) lines.push(`PHI: ${n.phi.join(', ')}`);
+  if (n.hosts !== undefined) lines.push(`hosts ${n.hosts} nodes`);
   if (n.baaGap !== undefined) lines.push(`! ${baaGapText(n.baaGap)}`);
   if (n.blocking > 0) lines.push(`! ${n.blocking} blocking finding${n.blocking === 1 ? '' : 's'}`);
   return lines;
@@ -69,12 +70,13 @@ function edgeLine(e: DiagramEdge): string {
   const labels: string[] = [];
   if (failure) labels.push(`on ${e.on}`);
   if (e.via === 'subprocessor') labels.push('subprocessor');
-  if (e.blocking > 0) labels.push(`! ${e.blocking} blocking`);
+  if (e.via === 'hosting') labels.push('hosted on');
+  if (e.blocking > 0) labels.push(`! ${e.id}: ${e.blocking} blocking`);
   const attrs = [
     `color="${phi ? COLORS.phi : COLORS.plain}"`,
     `penwidth=${phi ? (e.blocking > 0 ? 2.6 : 1.6) : 1}`,
-    `style=${e.via === 'subprocessor' ? 'dotted' : failure ? 'dashed' : 'solid'}`,
-    `class="${['flow', phi ? 'phi' : 'no-phi', failure ? 'failure' : '', e.via === 'subprocessor' ? 'subprocessor' : ''].filter(Boolean).join(' ')}"`,
+    `style=${e.via !== 'flow' ? 'dotted' : failure ? 'dashed' : 'solid'}`,
+    `class="${[e.via === 'flow' ? 'flow' : e.via, phi ? 'phi' : 'no-phi', failure ? 'failure' : ''].filter(Boolean).join(' ')}"`,
   ];
   if (labels.length > 0) attrs.push(`label=${dotLabel(labels)}`, `fontcolor="${phi ? COLORS.phi : COLORS.plain}"`);
   return `  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`;

@@ -25,8 +25,12 @@ export function mermaidOf(view: DiagramView): string {
   for (const [i, n] of view.nodes.entries()) ids.set(n.id, `n${i}`);
   const out: string[] = ['flowchart LR'];
   const nodeLine = (n: DiagramNode, indent: string) => {
-    const lines = [n.id];
+    const what = [n.type === 'vendor' ? 'vendor' : (n.kind ?? n.type), n.hosting !== undefined && n.hosting !== 'self' ? `on ${n.hosting}` : ''].filter(
+      Boolean,
+    );
+    const lines = [n.id, what.join(' ')];
     if (n.phi.length > 0) lines.push(`PHI: ${n.phi.join(', ')}`);
+    if (n.hosts !== undefined) lines.push(`hosts ${n.hosts} nodes`);
     if (n.baaGap !== undefined) lines.push(`! ${baaGapText(n.baaGap)}`);
     if (n.blocking > 0) lines.push(`! ${n.blocking} blocking`);
     const [open, close] = OPEN[n.type];
@@ -45,8 +49,10 @@ export function mermaidOf(view: DiagramView): string {
   for (const n of view.nodes) if (n.type !== 'vendor' && n.environment === undefined) nodeLine(n, '  ');
   const phiLinks: number[] = [];
   view.edges.forEach((e, i) => {
-    const words = [e.on !== 'normal' ? `on ${e.on}` : '', e.via === 'subprocessor' ? 'subprocessor' : ''].filter(Boolean).join(', ');
-    const arrow = e.on !== 'normal' || e.via === 'subprocessor' ? '-.->' : e.phi.length > 0 ? '==>' : '-->';
+    const words = [e.on !== 'normal' ? `on ${e.on}` : '', e.via === 'subprocessor' ? 'subprocessor' : e.via === 'hosting' ? 'hosted on' : '']
+      .filter(Boolean)
+      .join(', ');
+    const arrow = e.on !== 'normal' || e.via !== 'flow' ? '-.->' : e.phi.length > 0 ? '==>' : '-->';
     out.push(`  ${ids.get(e.from)} ${arrow}${words ? `|${label([words])}|` : ''} ${ids.get(e.to)}`);
     if (e.phi.length > 0) phiLinks.push(i);
   });

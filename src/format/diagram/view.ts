@@ -26,13 +26,22 @@ export interface DiagramNode {
   /** Open findings on this node at or above the run's --fail-on. */
   readonly blocking: number;
   readonly baaGap?: BaaGap | undefined;
+  /** Vendors: how many nodes of the view it hosts, when their hosting edges are left out (see HOSTING_EDGES_MAX). */
+  readonly hosts?: number | undefined;
 }
+
+/**
+ * A vendor hosting more nodes than this (a cloud) gets a count in its label instead of an edge from each node, which
+ * would cross the whole picture; a SaaS hosting a log or two gets its edges. `--to VENDOR` always draws them.
+ */
+export const HOSTING_EDGES_MAX = 4;
 
 export interface DiagramEdge {
   readonly id: string;
   readonly from: string;
   readonly to: string;
-  readonly via: 'flow' | 'subprocessor';
+  /** A map flow, a vendor's hand-over to its subprocessor, or a node passing what it holds to the vendor hosting it. */
+  readonly via: 'flow' | 'subprocessor' | 'hosting';
   readonly on: 'normal' | 'error' | 'retry' | 'debug';
   readonly phi: readonly string[];
   readonly blocking: number;
@@ -97,6 +106,12 @@ export function diagramView(report: Report, options: DiagramOptions = {}): Diagr
     phi: f.phi,
     blocking: blocking.get(f.id) ?? 0,
   }));
+  const vendorIds = new Set(report.vendors.map((v) => v.id));
+  for (const n of report.graph.nodes) {
+    const vendor = n.hosting?.split('/')[0];
+    if (vendor === undefined || !vendorIds.has(vendor)) continue;
+    edges.push({ id: `${n.id} → ${vendor} (hosting)`, from: n.id, to: vendor, via: 'hosting', on: 'normal', phi: n.phi, blocking: 0 });
+  }
   for (const v of report.vendors) {
     for (const sub of v.subprocessors) {
       edges.push({ id: `${v.id} → ${sub} (subprocessor)`, from: v.id, to: sub, via: 'subprocessor', on: 'normal', phi: v.phi, blocking: 0 });
@@ -132,6 +147,14 @@ export function diagramView(report: Report, options: DiagramOptions = {}): Diagr
   }
   const present = new Set(nodes.map((n) => n.id));
   edges = edges.filter((e) => present.has(e.from) && present.has(e.to));
+  // Hosting edges only for vendors that host a few nodes here (or the node asked for).
+  const hosted = new Map<string, number>();
+  for (const e of edges) if (e.via === 'hosting') hosted.set(e.to, (hosted.get(e.to) ?? 0) + 1);
+  const crowded = new Set([...hosted].filter(([v, n]) => n > HOSTING_EDGES_MAX && v !== options.to).map(([v]) => v));
+  if (crowded.size > 0) {
+    edges = edges.filter((e) => e.via !== 'hosting' || !crowded.has(e.to));
+    nodes = nodes.map((n) => (crowded.has(n.id) ? { ...n, hosts: hosted.get(n.id) } : n));
+  }
   const environments = [...new Set(nodes.flatMap((n) => (n.environment !== undefined ? [n.environment] : [])))];
   return { nodes, edges, environments, ...(options.to !== undefined ? { to: options.to } : {}) };
 }

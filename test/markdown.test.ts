@@ -1,0 +1,60 @@
+/** The Markdown gap report: the same sections as the HTML one, compact; SHA-256 of inputs from `report`; user text escaped. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from './support/cli.js';
+import { writeHostileMap } from './support/hostile-map.js';
+
+const AS_OF = ['--as-of', '2026-11-22'];
+const HEADINGS = [
+  '## Summary',
+  '## Safeguard matrix',
+  '## BAA register',
+  '## PHI inventory',
+  '## Findings',
+  '## Assertions the result rests on',
+  '## Accepted risks',
+  '## Inputs',
+];
+
+describe('phi-audit report --format markdown', () => {
+  const r = cli(['report', 'fixtures/example', ...AS_OF, '-f', 'markdown']);
+
+  it('opens with the summary and keeps the gap report order', () => {
+    expect(r.status).toBe(1);
+    const md = r.stdout;
+    const at = HEADINGS.map((h) => md.indexOf(`\n${h}\n`));
+    for (const [i, h] of HEADINGS.entries()) expect(at[i], h).toBeGreaterThan(0);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(md).toContain('| **Blocking findings** | **27** at or above high, of 45 findings');
+    expect(md).toContain('| **Vendors PHI reaches** | 7 of 8; without a BAA in force: `gcp` (BAA pending), `sentry` (no BAA) |');
+    expect(md).toContain('4,200 at most in one place');
+    expect(md).toMatch(/\n```mermaid\nflowchart LR\n[\s\S]*?\n```\n/);
+  });
+
+  it('lists the inputs with the SHA-256 of their bytes', () => {
+    const file = 'fixtures/example/northbay.phi.yaml';
+    const bytes = readFileSync(path.join(ROOT, file));
+    expect(r.stdout).toContain(`| \`${file}\` | ${bytes.length.toLocaleString('en-US')} | \`${createHash('sha256').update(bytes).digest('hex')}\` |`);
+  });
+
+  it('is the same report as scan --format markdown, but for the digests and the generation time', () => {
+    const scan = cli(['scan', 'fixtures/example', ...AS_OF, '-f', 'markdown']).stdout;
+    const strip = (md: string) => {
+      const s = md.replace(/, generated [^;]+;/, ';');
+      return s.slice(0, s.indexOf('\n## Inputs'));
+    };
+    expect(strip(r.stdout)).toBe(strip(scan));
+  });
+
+  it('escapes the user text of a hostile map', () => {
+    const h = cli(['report', '.', ...AS_OF, '-f', 'markdown', '--fail-on', 'none'], { cwd: writeHostileMap() });
+    expect(h.status).toBe(0);
+    // Every `<` from the map is escaped (\<) or inside a code span; the only raw tags are the report's own.
+    const tags = [...h.stdout.replace(/`[^`\n]*`/g, '').matchAll(/(?<!\\)<\/?([a-z]+)/gi)].map((m) => m[1]);
+    expect([...new Set(tags)].sort()).toEqual(['br', 'details', 'summary']);
+    expect(h.stdout).toContain('# PHI gap report: \\<script>alert(\'sys\')\\</script> \\& "quotes" \\u202e end');
+    expect(h.stdout).not.toMatch(/(?<!\\)\]\(javascript:/);
+  });
+});
