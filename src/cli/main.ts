@@ -48,6 +48,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`phi-audit: ${text.replace(/^error: /, '')}`) });
 
   const collect = (value: string, previous: string[]) => [...previous, value];
+  // Repeatable with no default shown: undefined until given, so the config file can fill it.
+  const collectFrom = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
   program
     .command('scan')
@@ -56,13 +58,12 @@ export function buildProgram(): Command {
     .option(
       '-f, --format <format[=file]>',
       `output format, to standard output or =FILE (repeatable, at most one to standard output; default text): ${describeFormats()}`,
-      collect,
-      [] as string[],
+      collectFrom,
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout (the one format without =FILE)')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (default: high)').choices(SEVERITY_CHOICES))
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
-    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collectFrom)
     .option('--baseline <file>', 'a baseline file: findings it records are marked existing and only new ones fail the run')
     .option('--write-baseline <file>', "record this run's findings as a baseline file")
     .addOption(
