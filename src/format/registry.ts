@@ -20,7 +20,11 @@ const REGISTRY = {
     load: async () => (await import('./json.js')).formatJson,
     loadProblems: async () => (await import('./json.js')).formatJsonProblems,
   },
-  sarif: { description: 'SARIF 2.1.0, for GitHub code scanning', load: async () => (await import('./sarif.js')).formatSarif },
+  sarif: {
+    description: 'SARIF 2.1.0, for GitHub code scanning',
+    load: async () => (await import('./sarif.js')).formatSarif,
+    loadProblems: async () => (await import('./sarif.js')).formatSarifProblems,
+  },
   markdown: { description: 'the gap report, compact, for a CI job summary', load: async () => (await import('./markdown.js')).formatMarkdown },
   html: {
     description: 'the gap report as one self-contained HTML file, with the data-flow diagram',
