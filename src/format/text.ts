@@ -50,6 +50,22 @@ function wrap(text: string, width: number | undefined, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+/** Items joined by ", " and wrapped between items only (a citation has spaces of its own). */
+function wrapList(items: readonly string[], width: number, indent: string): string {
+  const room = Math.max(40, width - indent.length - 1);
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, item] of items.entries()) {
+    const piece = i + 1 < items.length ? `${item},` : item;
+    if (line && line.length + 1 + piece.length > room) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const formatText: Formatter = (report, options) => [formatTextString(report, options)];
@@ -71,10 +87,12 @@ function formatTextString(result: Report, options: FormatOptions): string {
   // Everything from a map or a rule file (ids, names, paths, messages) is user text: escaped before it is painted.
   if (!options.quiet) {
     const system = result.system ? ` ${c.bold(t(result.system))}:` : '';
-    out.push(
-      `phi-audit ${result.tool.version}${system} ${s.nodes} nodes, ${s.flows} flows in ${result.files.length} file${result.files.length === 1 ? '' : 's'}; ` +
-        `PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows (as of ${result.as_of})`,
-    );
+    const sizes =
+      `${s.nodes} nodes, ${s.flows} flows in ${result.files.length} file${result.files.length === 1 ? '' : 's'}; ` +
+      `PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows (as of ${result.as_of})`;
+    const headline = `phi-audit ${result.tool.version}${system}`;
+    const visible = `phi-audit ${result.tool.version}${result.system ? ` ${t(result.system)}:` : ''}`.length;
+    out.push(width === undefined || visible + 1 + sizes.length <= width ? `${headline} ${sizes}` : `${headline}\n${wrap(sizes, width, '  ')}`);
     out.push('');
     for (const group of groupByTarget(result.findings)) {
       const first = group.findings[0]!;
@@ -85,10 +103,18 @@ function formatTextString(result: Report, options: FormatOptions): string {
       for (const f of group.findings) {
         if (f.folded_under !== undefined) continue;
         // Unknown because the map is silent reads as such; unknown for any other reason (unreadable live fact).
-        const status = f.status === 'unknown' ? ` ${c.magenta(f.reason === 'missing' ? 'NOT DECLARED' : 'UNKNOWN')}` : '';
-        const accepted = f.accepted !== undefined ? ` ${c.green('ACCEPTED')}` : '';
-        const fresh = f.baseline === 'new' ? ` ${c.bold('NEW')}` : '';
-        out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status}${accepted}${fresh} ${t(f.rule)}  ${c.dim(t(f.cite.join(', ')))}`);
+        const marks: [string, (x: string) => string][] = [];
+        if (f.status === 'unknown') marks.push([f.reason === 'missing' ? 'NOT DECLARED' : 'UNKNOWN', c.magenta]);
+        if (f.accepted !== undefined) marks.push(['ACCEPTED', c.green]);
+        if (f.baseline === 'new') marks.push(['NEW', c.bold]);
+        const label = LABEL[f.severity].padEnd(8);
+        const rule = t(f.rule);
+        const head = `  ${paint(c, f.severity, label)}${marks.map(([m, p]) => ` ${p(m)}`).join('')} ${rule}`;
+        const cites = t(f.cite.join(', '));
+        // On a narrow terminal the citations go under the rule, wrapped between citations, never inside one.
+        const visible = `  ${label}${marks.map(([m]) => ` ${m}`).join('')} ${rule}  ${cites}`.length;
+        if (width === undefined || visible <= width) out.push(`${head}  ${c.dim(cites)}`);
+        else out.push(head, c.dim(wrapList(f.cite.map(t), width, INDENT)));
         out.push(wrap(f.message, width, INDENT));
         if (f.accepted !== undefined) {
           out.push(c.green(wrap(`accepted: ${acceptanceLine(f.accepted)}`, width, INDENT)));
