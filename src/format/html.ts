@@ -289,7 +289,15 @@ function register(report: Report): string {
           .join('<br>')
       : '';
     const scope = baa?.services ? baa.services.map(code).join(', ') : baa ? '<span class="muted">the whole vendor</span>' : '';
-    const reach = v.reached_by.map((r) => `${r.via === 'flow' ? 'flow' : r.via === 'hosting' ? 'hosts' : 'subprocessor of'} ${code(r.id)}`).join('<br>');
+    const by = (via: string) => v.reached_by.filter((r) => r.via === via).map((r) => code(r.id));
+    const reach = [
+      ['flow', by('flow')],
+      ['hosts', by('hosting')],
+      ['subprocessor of', by('subprocessor')],
+    ]
+      .filter(([, ids]) => ids!.length > 0)
+      .map(([words, ids]) => `${words} ${(ids as string[]).join(', ')}`)
+      .join('<br>');
     const phi = v.phi.length > 0 ? h(v.phi.join(', ')) : v.sends_phi ? 'sends PHI' : '<span class="muted">none</span>';
     const extra = [
       v.dua ? `DUA ${h(v.dua.status)}${v.dua.signed ? ` ${h(v.dua.signed)}` : ''}` : '',
@@ -298,7 +306,7 @@ function register(report: Report): string {
     ].filter(Boolean);
     return row([
       `${code(v.id)}${v.description ? `<br><span class="muted">${h(v.description)}</span>` : ''}`,
-      h(v.role ?? 'not recorded'),
+      h((v.role ?? 'not recorded').replace(/-/g, ' ')),
       `${status}${dates ? `<br>${dates}` : ''}${extra.length ? `<br><span class="muted">${extra.join('; ')}</span>` : ''}`,
       `${scope}${baa?.document ? `<br><span class="muted">document: ${h(baa.document)}</span>` : ''}`,
       [
