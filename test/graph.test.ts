@@ -1,12 +1,15 @@
 /** `phi-audit graph`: DOT, Mermaid and SVG of the bundled example and of a hostile map, --only-phi, --to, and the SVG sanitiser. */
 import { readFileSync } from 'node:fs';
 import { instance } from '@viz-js/viz';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { dotString } from '../src/format/diagram/dot.js';
 import { mermaidText } from '../src/format/diagram/mermaid.js';
 import { SvgSanitizeError, sanitizeSvg } from '../src/format/diagram/svg.js';
 import { cli, STACK_TRACE } from './support/cli.js';
 import { writeHostileMap } from './support/hostile-map.js';
+
+// Each case runs the CLI once or more, as a process: slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const AS_OF = ['--as-of', '2026-11-22'];
 type Viz = Awaited<ReturnType<typeof instance>>;

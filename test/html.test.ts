@@ -7,12 +7,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatToString } from '../src/index.js';
 import { escapeHtml } from '../src/source/escape.js';
 import { reportFor } from './support/audit.js';
 import { cli, ROOT, STACK_TRACE } from './support/cli.js';
 import { writeHostileMap } from './support/hostile-map.js';
+
+// Each case runs the CLI once or more, as a process: slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const AS_OF = ['--as-of', '2026-11-22'];
 const EXAMPLE_FILES = [

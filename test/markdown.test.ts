@@ -1,10 +1,14 @@
 /** The Markdown gap report: the same sections as the HTML one, compact; SHA-256 of inputs from `report`; user text escaped. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cli, ROOT } from './support/cli.js';
 import { writeHostileMap } from './support/hostile-map.js';
+
+// Each case runs the CLI once or more, as a process: slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const AS_OF = ['--as-of', '2026-11-22'];
 const HEADINGS = [
@@ -56,5 +60,46 @@ describe('phi-audit report --format markdown', () => {
     expect([...new Set(tags)].sort()).toEqual(['br', 'details', 'summary']);
     expect(h.stdout).toContain('# PHI gap report: \\<script>alert(\'sys\')\\</script> \\& "quotes" \\u202e end');
     expect(h.stdout).not.toMatch(/(?<!\\)\]\(javascript:/);
+  });
+
+  it('says what changed since a baseline: new, existing and fixed', () => {
+    const json = JSON.parse(cli(['scan', 'fixtures/example', ...AS_OF, '-f', 'json']).stdout) as {
+      findings: { id: string; rule: string; target: string; severity: string; folded_under?: string }[];
+    };
+    const counted = json.findings.filter((f) => f.folded_under === undefined);
+    // Recorded: all but the first two counted findings, plus one that no longer occurs.
+    const recorded = [...counted.slice(2), { id: 'mfa@gone-service', rule: 'mfa', target: 'gone-service', severity: 'medium' }].map(
+      ({ id, rule, target, severity }) => ({ id, rule, target, severity }),
+    );
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'phi-audit-md-')), 'baseline.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format_version: '1',
+        tool: { name: 'phi-audit', version: '0' },
+        created: '2026-11-01',
+        findings: recorded.sort((a, b) => (a.id < b.id ? -1 : 1)),
+      }),
+    );
+    const r = cli(['report', 'fixtures/example', ...AS_OF, '-f', 'markdown', '--baseline', file]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`| **Since the baseline** | 2 new, ${counted.length - 2} already in \`${file}\`, 1 fixed |`);
+    expect(r.stdout).toContain('(new since the baseline)');
+    const html = cli(['report', 'fixtures/example', ...AS_OF, '--baseline', file]).stdout;
+    expect(html).toContain('<div class="n">2</div><div class="label">new since the baseline</div>');
+    expect(html).toContain('<code>mfa@gone-service</code>');
+  });
+});
+
+describe('accepted risks in the gap report', () => {
+  const maps = ['fixtures/accepted/clinic.phi.yaml', 'fixtures/accepted/risks.phi.yaml'];
+
+  it('marks accepted findings, lists every acceptance with its state, and shows the documented alternative in the matrix', () => {
+    const r = cli(['report', ...maps, ...AS_OF, '-f', 'markdown']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\| `automatic-logoff@review-app` \| active \| [^|]+ \| OS screen lock after 5 minutes idle/);
+    expect(r.stdout).toMatch(/\| `mfa@review-\*` \| stale \|/);
+    expect(r.stdout).toMatch(/\| 164\.312\(a\)\(2\)\(iii\) \| Automatic logoff \| addressable \| accepted \| {2}\| 1 \(alternative: OS screen lock/);
+    expect(r.stdout).toContain('(accepted until 2027-04-01)');
   });
 });

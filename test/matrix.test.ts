@@ -1,7 +1,10 @@
 /** The safeguard matrix (report/matrix.ts): row statuses, counts, order, and the rows of the bundled example. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compareSections, type MatrixInput, rulePart, safeguardMatrix } from '../src/report/matrix.js';
 import { reportFor } from './support/audit.js';
+
+// Each case runs the CLI once or more, as a process: slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const cite = (section: string, implementation = 'standard', standard = `std ${section}`) => ({
   text: `45 CFR ${section}`,
