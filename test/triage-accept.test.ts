@@ -3,6 +3,9 @@
  * every report and leave the exit code; an expired acceptance stops accepting; a stale one is reported; rules marked
  * not acceptable, unknown rules and misplaced alternatives are input errors at the entry's position.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globMatch } from '../src/triage/accept.js';
 import { builtinRules } from './support/audit.js';
@@ -170,5 +173,25 @@ describe('accepted risks from the CLI', () => {
     expect(bad.stderr).toContain('malformed-entry.phi.yaml:5:14: accepted[0].expires: expected a real calendar date');
     expect(bad.stderr).toContain('malformed-entry.phi.yaml:7:13: accepted[1].reason');
     expect(bad.stderr).toMatch(/malformed-entry\.phi\.yaml:8:5: unknown key "approver".*did you mean "approved"/);
+  }, 60_000);
+
+  it('escapes what an acceptance says before it reaches a terminal', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'phi-accept-hostile-'));
+    const file = path.join(dir, 'hostile.phi.yaml');
+    writeFileSync(
+      file,
+      'version: 1\naccepted:\n  - finding: automatic-logoff@review-app\n    reason: "ok\\e[2J\\u202Egnp.exe"\n    owner: "\\e]8;;http://x\\e\\\\me"\n  - finding: "mfa@review-\\e[31m*"\n    reason: stale\n',
+    );
+    const r = cli(['scan', MAP, file, '--as-of', '2026-11-22']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
+    expect(r.stdout).toContain('accepted: ok\\x1b[2J\\u202egnp.exe');
+    expect(r.stdout).toContain('STALE mfa@review-\\x1b[31m*');
+    const unknown = path.join(dir, 'unknown.phi.yaml');
+    writeFileSync(unknown, 'version: 1\naccepted:\n  - finding: "x\\e[2J@review-app"\n    reason: r\n');
+    const bad = cli(['scan', MAP, unknown, '--as-of', '2026-11-22']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toMatch(/[\u001b]/);
+    expect(bad.stderr).toContain('x\\x1b[2J');
   }, 60_000);
 });
