@@ -184,14 +184,14 @@ describe('accepted risks from the CLI', () => {
     );
     const r = cli(['scan', MAP, file, '--as-of', '2026-11-22']);
     expect(r.status).toBe(1);
-    expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
+    expect(r.stdout.includes('\u001b') || r.stdout.includes('\u202e')).toBe(false);
     expect(r.stdout).toContain('accepted: ok\\x1b[2J\\u202egnp.exe');
     expect(r.stdout).toContain('STALE mfa@review-\\x1b[31m*');
     const unknown = path.join(dir, 'unknown.phi.yaml');
     writeFileSync(unknown, 'version: 1\naccepted:\n  - finding: "x\\e[2J@review-app"\n    reason: r\n');
     const bad = cli(['scan', MAP, unknown, '--as-of', '2026-11-22']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).not.toMatch(/[\u001b]/);
+    expect(bad.stderr.includes('\u001b')).toBe(false);
     expect(bad.stderr).toContain('x\\x1b[2J');
   }, 60_000);
 });
