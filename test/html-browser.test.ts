@@ -79,13 +79,13 @@ describe('the HTML gap report in Chromium', () => {
   it('draws the diagram: every node and flow present and visible, PHI and BAA marks applied', async () => {
     const nodes = page.locator('#diagram svg g.node');
     expect(await nodes.count()).toBe(35);
-    const sizes = await nodes.evaluateAll((els) =>
-      els.map((e) => {
-        const r = (e as SVGGraphicsElement).getBoundingClientRect();
-        const style = getComputedStyle(e);
-        return { w: r.width, h: r.height, visible: style.visibility !== 'hidden' && style.display !== 'none' };
-      }),
-    );
+    // In-page scripts are written as text: this project's TypeScript has no DOM library.
+    const sizes = (await page.evaluate(`[...document.querySelectorAll('#diagram svg g.node')].map((e) => {
+      const r = e.getBoundingClientRect();
+      const style = getComputedStyle(e);
+      return { w: r.width, h: r.height, visible: style.visibility !== 'hidden' && style.display !== 'none' };
+    })`)) as { w: number; h: number; visible: boolean }[];
+    expect(sizes.length).toBe(35);
     for (const s of sizes) {
       expect(s.visible).toBe(true);
       expect(s.w).toBeGreaterThan(20);
@@ -106,7 +106,7 @@ describe('the HTML gap report in Chromium', () => {
   });
 
   it('is never wider than the window: tables wrap, the diagram scrolls inside its frame', async () => {
-    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    const widths = (await page.evaluate('({ doc: document.documentElement.scrollWidth, view: window.innerWidth })')) as { doc: number; view: number };
     expect(widths.doc).toBeLessThanOrEqual(widths.view);
     await page.screenshot({ path: path.join(ARTIFACTS, 'gap-report.png'), fullPage: true });
     expect(readFileSync(path.join(ARTIFACTS, 'gap-report.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -121,11 +121,9 @@ describe('the HTML gap report in Chromium', () => {
     ] as const) {
       const printable = Math.floor(((widthMm - 24) / 25.4) * 96);
       await page.setViewportSize({ width: printable, height: 1000 });
-      const over = await page.evaluate(() =>
-        [...document.querySelectorAll('table, figure, section')]
-          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1)
-          .map((e) => `${e.tagName.toLowerCase()}#${e.closest('section')?.id}`),
-      );
+      const over = (await page.evaluate(`[...document.querySelectorAll('table, figure, section')]
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.tagName.toLowerCase() + '#' + (e.closest('section') || {}).id)`)) as string[];
       expect(over, format).toEqual([]);
       const pdf = await page.pdf({ format, printBackground: true });
       writeFileSync(path.join(ARTIFACTS, `gap-report-${format}.pdf`), pdf);
