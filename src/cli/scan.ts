@@ -5,6 +5,7 @@
  * what the command line left out, config.ts) and `formatOptions` (what every formatter is told). A run stopped by
  * input problems (exit 2) still writes every requested report file that has a problem writer, carrying the problems.
  */
+import { appendFileSync } from 'node:fs';
 import { audit } from '../audit.js';
 import { closestFormat, FORMATS, type Format, loadFormatter, loadProblemFormatter } from '../format/registry.js';
 import { TOOL_NAME, toolVersion } from '../package.js';
@@ -12,11 +13,13 @@ import type { FormatOptions, ProblemReport, Report } from '../report/model.js';
 import { showAtLeast } from '../report/view.js';
 import { type Diagnostic, formatDiagnostic, noPosition } from '../source/diagnostics.js';
 import { escapeTerminal } from '../source/escape.js';
+import { errnoText } from '../source/files.js';
 import { formatBaseline } from '../triage/baseline.js';
 import { describeSettings, loadConfig, type OutputSpec, resolveSettings, type ScanFlagValues, type ScanSettings } from './config.js';
 import { type CliEnv, readEnv } from './env.js';
 import { EXIT, type ExitCode, exitForReport } from './exit.js';
 import { emit, useColor } from './output.js';
+import { findRepoRoot, toolHomepage } from './repo-root.js';
 import { OutputError, reportProblems } from './run.js';
 
 /** What main.ts hands over: each flag as given on the command line, undefined where it was not. */
@@ -62,7 +65,7 @@ function knownOutputs(specs: readonly OutputSpec[]): { outputs: ResolvedOutput[]
 }
 
 /** What every formatter of this run is told. */
-function formatOptions(settings: ScanSettings, env: CliEnv, toFile: boolean, _files: readonly string[]): FormatOptions {
+function formatOptions(settings: ScanSettings, env: CliEnv, toFile: boolean, files: readonly string[]): FormatOptions {
   const color = useColor(settings.color?.value, toFile, env);
   const columns = process.stdout.columns;
   return {
@@ -72,19 +75,34 @@ function formatOptions(settings: ScanSettings, env: CliEnv, toFile: boolean, _fi
     compact: settings.compact.value,
     quiet: settings.quiet.value,
     sarifCategory: settings.sarifCategory?.value,
+    srcRoot: findRepoRoot(files),
+    homepage: toolHomepage(),
+    sarifMaxResults: env.sarifMaxResults,
     onWarning: (message: string) => process.stderr.write(`phi-audit: warning: ${escapeTerminal(message)}\n`),
   };
+}
+
+/** Append to $GITHUB_STEP_SUMMARY; a summary that cannot be written is a warning, never the run's failure. */
+function appendSummary(file: string, markdown: string): void {
+  try {
+    appendFileSync(file, markdown);
+  } catch (err) {
+    process.stderr.write(`phi-audit: warning: cannot write the job summary to ${escapeTerminal(file)} (GITHUB_STEP_SUMMARY): ${errnoText(err)}\n`);
+  }
 }
 
 /** Exit 2: every requested report file whose format can carry problems gets them; then the problems on stderr. */
 async function failWith(diagnostics: readonly Diagnostic[], outputs: readonly ResolvedOutput[]): Promise<ExitCode> {
   const problems: ProblemReport = { tool: { name: TOOL_NAME, version: toolVersion() }, diagnostics };
   for (const o of outputs) {
-    if (o.file === undefined) continue;
+    // To standard output only the GitHub annotations: the problems are on stderr in every other case.
+    if (o.file === undefined && o.format !== 'github') continue;
     const write = await loadProblemFormatter(o.format);
     if (write === undefined) continue;
     try {
-      emit(write(problems, { color: false }), o.file, { what: 'report' });
+      // Problem files name map files relative to the repository root too (SARIF, GitHub annotations).
+      const srcRoot = findRepoRoot(diagnostics.filter((d) => d.line > 0).map((d) => d.file));
+      emit(write(problems, { color: false, srcRoot }), o.file, { what: 'report' });
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       process.stderr.write(`${formatDiagnostic(err.diagnostic)}\n`);
@@ -129,6 +147,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
       const s = full.summary;
       process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${escapeTerminal(o.file)}\n`);
     }
+  }
+  // In a GitHub Actions job, `--format github` also writes the job summary (appended, as each step's is).
+  if (env.githubStepSummary !== undefined && outputs.some((o) => o.format === 'github')) {
+    const { githubSummary } = await import('../format/github.js');
+    appendSummary(env.githubStepSummary, githubSummary(shown, formatOptions(settings, env, true, full.files)));
   }
   if (settings.writeBaseline !== undefined) {
     const file = settings.writeBaseline.value;

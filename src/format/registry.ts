@@ -1,4 +1,5 @@
 /** The output formats: one registry, which the CLI reads its choices from. A formatter's module loads only when used. */
+
 import type { FormatOptions, Formatter, ProblemFormatter, Report } from '../report/model.js';
 import { closest } from '../source/suggest.js';
 
@@ -24,6 +25,18 @@ const REGISTRY = {
     description: 'SARIF 2.1.0, for GitHub code scanning',
     load: async () => (await import('./sarif.js')).formatSarif,
     loadProblems: async () => (await import('./sarif.js')).formatSarifProblems,
+  },
+  junit: {
+    description: 'JUnit XML, a test case per rule and target, for CI test reports (GitLab, Jenkins)',
+    load: async () => (await import('./junit.js')).formatJunit,
+    loadProblems: async () => (await import('./junit.js')).formatJunitProblems,
+  },
+  csv: { description: 'the findings as CSV, one row each', load: async () => (await import('./csv.js')).formatCsv },
+  'csv-matrix': { description: 'the safeguard matrix as CSV, one row per cited provision', load: async () => (await import('./csv.js')).formatCsvMatrix },
+  github: {
+    description: 'GitHub Actions annotations on the map lines (and a job summary to $GITHUB_STEP_SUMMARY)',
+    load: async () => (await import('./github.js')).formatGithub,
+    loadProblems: async () => (await import('./github.js')).formatGithubProblems,
   },
   markdown: { description: 'the gap report, compact, for a CI job summary', load: async () => (await import('./markdown.js')).formatMarkdown },
   html: {
