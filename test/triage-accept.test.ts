@@ -162,6 +162,15 @@ describe('accepted risks from the CLI', () => {
     expect(r.stderr).toContain('cites no addressable implementation specification');
   }, 60_000);
 
+  it('the same finding accepted twice, or an entry expiring before its approval, is an input error', () => {
+    const r = cli(['scan', MAP, 'fixtures/accepted/bad/twice.phi.yaml', '--as-of', '2026-11-22']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'fixtures/accepted/bad/twice.phi.yaml:5:5: accepted: "automatic-logoff@review-app" is accepted twice, also at fixtures/accepted/bad/twice.phi.yaml:3:5',
+    );
+    expect(r.stderr).toContain('twice.phi.yaml:5:5: accepted: "automatic-logoff@review-app" expires 2026-04-01, before it was approved (2026-10-02)');
+  }, 60_000);
+
   it('an unknown rule is an error with a did-you-mean; a malformed entry is an error at its field', () => {
     const unknown = cli(['scan', MAP, 'fixtures/accepted/bad/unknown-rule.phi.yaml', '--as-of', '2026-11-22']);
     expect(unknown.status).toBe(2);

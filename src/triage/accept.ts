@@ -8,14 +8,15 @@
  * it matches is marked accepted (the first active entry in map order wins): still in every report, never blocking.
  *
  * Input errors, each at the entry's position: a rule that does not exist, a rule marked `acceptable: false` (the fix
- * is to stop the exposure, not to document it), and an `alternative:` on a rule that cites no addressable
- * implementation specification (an alternative measure is what 164.306(d)(3) allows for addressable ones only).
+ * is to stop the exposure, not to document it), an `alternative:` on a rule that cites no addressable
+ * implementation specification (an alternative measure is what 164.306(d)(3) allows for addressable ones only), the
+ * same pattern accepted twice, and an entry that expires before it was approved.
  */
 import type { Finding, FindingAcceptance } from '../evaluate/finding.js';
 import type { MapAcceptance } from '../map/model.js';
 import type { AcceptanceReport } from '../report/model.js';
 import type { LoadedRule } from '../rules/schema.js';
-import type { Diagnostic } from '../source/diagnostics.js';
+import { type Diagnostic, formatLocation } from '../source/diagnostics.js';
 import { position } from '../source/positions.js';
 import { closest } from '../source/suggest.js';
 
@@ -63,10 +64,19 @@ export function checkAcceptances(entries: readonly MapAcceptance[], rules: reado
   const byId = new Map(rules.map((r) => [r.id, r]));
   const ids = [...byId.keys()];
   const out: Diagnostic[] = [];
+  const seen = new Map<string, MapAcceptance>();
   for (const entry of entries) {
     const { rule: ruleId } = splitPattern(entry.spec.finding);
     const rule = byId.get(ruleId);
     const at = position(entry.at);
+    const first = seen.get(entry.spec.finding);
+    if (first !== undefined) {
+      out.push({ ...at, message: `accepted: "${entry.spec.finding}" is accepted twice, also at ${formatLocation(position(first.at))}: keep one entry` });
+    } else seen.set(entry.spec.finding, entry);
+    const { approved, expires } = entry.spec;
+    if (approved !== undefined && expires !== undefined && expires < approved) {
+      out.push({ ...at, message: `accepted: "${entry.spec.finding}" expires ${expires}, before it was approved (${approved})` });
+    }
     if (rule === undefined) {
       const hint = closest(ruleId, ids);
       out.push({
