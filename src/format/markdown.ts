@@ -20,7 +20,10 @@ const STATUS: Readonly<Record<SafeguardRow['status'], string>> = {
   'not-applicable': 'not applicable',
 };
 
-export const formatMarkdown: Formatter = (report, options) => [formatMarkdownString(report, options)];
+/** Lines are handed out in batches of this many: a 60,000-finding report never becomes one string. */
+const BATCH = 2000;
+
+export const formatMarkdown: Formatter = (report, options) => markdownPieces(report, options);
 
 function value(v: InventoryValue): string {
   const shown = v.value === undefined ? '*not declared*' : text(typeof v.value === 'number' ? count(v.value) : String(v.value));
@@ -39,7 +42,7 @@ function matrixRows(rows: readonly SafeguardRow[], out: string[]): void {
   }
 }
 
-function formatMarkdownString(report: Report, options: FormatOptions): string {
+function* markdownPieces(report: Report, options: FormatOptions): Generator<string> {
   const s = report.summary;
   const ex = executiveSummary(report);
   const out: string[] = [];
@@ -135,6 +138,7 @@ function formatMarkdownString(report: Report, options: FormatOptions): string {
     out.push('| Holder | Kind | Environment | PHI | Records | Encryption at rest | Audit log | Backup |');
     out.push('| --- | --- | --- | --- | ---: | --- | --- | --- |');
     for (const n of report.inventory) {
+      if (out.length >= BATCH) yield `${out.splice(0).join('\n')}\n`;
       out.push(
         `| ${code(n.id)} | ${text(n.kind ?? n.type)} | ${n.environment !== undefined ? text(n.environment) : ''} | ${text(n.phi.join(', '))} | ${value(n.records)} | ${value(n.encryption)} | ${value(n.audit_log)} | ${value(n.backup)} |`,
       );
@@ -164,6 +168,7 @@ function formatMarkdownString(report: Report, options: FormatOptions): string {
     out.push('| Severity | Status | Rule | Target | Finding | PHI path | Location |');
     out.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const f of report.findings) {
+      if (out.length >= BATCH) yield `${out.splice(0).join('\n')}\n`;
       const marks = findingMarks(f);
       out.push(
         `| ${f.severity} | ${f.status}${marks.length ? ` (${marks.map(text).join('; ')})` : ''} | ${code(f.rule)} | ${code(f.target)} | ${text(f.message)} | ${text(f.phiPath.join(' → '))} | ${text(formatLocation(f.location))} |`,
@@ -230,5 +235,5 @@ function formatMarkdownString(report: Report, options: FormatOptions): string {
     out.push('| --- | ---: | --- |');
     for (const i of options.inputs) out.push(`| ${code(i.file)} | ${count(i.bytes)} | ${code(i.sha256)} |`);
   } else for (const f of report.files) out.push(`- ${markdownCode(f)}`);
-  return `${out.join('\n')}\n`;
+  yield `${out.join('\n')}\n`;
 }
