@@ -90,13 +90,14 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('composite');
     expect(action.runs.steps[0]!.uses).toMatch(/^actions\/setup-node@v\d+$/);
     const scan = step('Scan the PHI map');
-    expect(scan.env!.PHI_AUDIT_CLI).toBe('${{ github.action_path }}/dist/bin/phi-audit.js');
+    const expr = (e: string) => `\${{ ${e} }}`;
+    expect(scan.env!.PHI_AUDIT_CLI).toBe(`${expr('github.action_path')}/dist/bin/phi-audit.js`);
     // Inputs never appear inside a script, only in env: no input can inject shell.
     for (const s of action.runs.steps) expect(s.run ?? '').not.toMatch(/\$\{\{/);
     const upload = step('Upload SARIF to code scanning');
     expect(upload.uses).toMatch(/^github\/codeql-action\/upload-sarif@v\d+$/);
     expect(upload.if).toMatch(/^always\(\) && /);
-    expect(upload.with!.category).toBe('${{ inputs.category }}');
+    expect(upload.with!.category).toBe(expr('inputs.category'));
     expect(step('Fail on findings').if).toBe('always()');
   });
 
