@@ -83,6 +83,21 @@ describe('npm pack', () => {
     }
   }, 180_000);
 
+  it('--help gives examples, exit codes and every environment variable phi-audit reads', () => {
+    const sources = spawnSync('grep', ['-rhoE', 'PHI_AUDIT_[A-Z_]+[A-Z]|GITHUB_STEP_SUMMARY|NO_COLOR|FORCE_COLOR', path.join(ROOT, 'src')], {
+      encoding: 'utf8',
+    });
+    const read = [...new Set(sources.stdout.split('\n').filter((v) => v !== '' && !v.endsWith('_MAX')))];
+    expect(read.length).toBeGreaterThan(8);
+    for (const args of [['--help'], ['scan', '--help']]) {
+      const r = packed(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^Examples:\n {2}phi-audit /m);
+      expect(r.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 /m);
+      for (const v of read) expect(r.stdout, `${args.join(' ')}: ${v}`).toContain(v);
+    }
+  });
+
   it('loads as a library once its dependencies are installed', () => {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
     const r = spawnSync(

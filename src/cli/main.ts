@@ -7,6 +7,7 @@ import { describeFormats } from '../format/registry.js';
 import { toolVersion } from '../package.js';
 import { errnoText } from '../source/files.js';
 import { EXIT } from './exit.js';
+import { PROGRAM_HELP, SCAN_HELP } from './help.js';
 import { run } from './run.js';
 import type { ScanFlags } from './scan.js';
 
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
     .option('--show-config', 'print the effective settings and where each came from, then exit')
     .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
     .option('--sarif-category <category>', "SARIF: set runs[].automationDetails.id (default none, so the upload action's category: applies)")
+    .addHelpText('after', SCAN_HELP)
     .action((paths: string[], opts: Record<string, unknown>, cmd: Command) =>
       run(async () =>
         (await import('./scan.js')).scanCommand(
@@ -144,6 +146,7 @@ export function buildProgram(): Command {
     .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
     .action((paths: string[], opts) => run(async () => (await import('./graph.js')).graphCommand(paths, opts)));
 
+  program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
 
