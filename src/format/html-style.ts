@@ -18,6 +18,7 @@ h3 { font-size: 15px; margin: 20px 0 6px; break-after: avoid; page-break-after: 
 p { margin: 6px 0; }
 code, .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.92em; }
 .muted { color: var(--muted); }
+@media screen { .word { overflow-wrap: normal; } }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0 0; font-size: 13px; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }

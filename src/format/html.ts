@@ -177,7 +177,7 @@ function matrixRow(r: SafeguardRow): string {
     [
       `<span class="id">${h(r.section)}</span>`,
       h(r.standard),
-      h(r.implementation),
+      `<span class="word">${h(r.implementation.replace(/-/g, ' '))}</span>`,
       badge(`s-${r.status}`, STATUS_WORDS[r.status]),
       findings,
       accepted,
