@@ -34,6 +34,22 @@ export function toEvidence(fact: Fact): Evidence {
   };
 }
 
+/** What a finding's acceptance says (PHI-MAP 1.1 section 4), as the finding carries it. */
+export interface FindingAcceptance {
+  readonly reason: string;
+  readonly owner?: string | undefined;
+  /** YYYY-MM-DD */
+  readonly approved?: string | undefined;
+  /** YYYY-MM-DD: the acceptance holds through this day. */
+  readonly expires?: string | undefined;
+  readonly ticket?: string | undefined;
+  /** The documented alternative measure, for an addressable implementation specification. */
+  readonly alternative?: string | undefined;
+  /** The entry's `finding:` pattern (RULE@TARGET, TARGET may be a glob) and where the entry is. */
+  readonly pattern: string;
+  readonly location: Position;
+}
+
 /** What a finding is made from: the compiled rule and the target's facts are shared with every other finding on them. */
 export interface FindingInit {
   readonly rule: CompiledRule;
@@ -90,6 +106,10 @@ export class Finding {
   readonly args: Readonly<Record<string, string | number>>;
   /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
   folded_under?: string | undefined;
+  /** Set in triage: the active acceptance from the map's `accepted:` list (shown, never blocking). */
+  accepted?: FindingAcceptance | undefined;
+  /** Set in triage with a baseline: whether the baseline recorded this id (only new findings block). */
+  baseline?: 'new' | 'existing' | undefined;
   readonly #rule: CompiledRule;
   readonly #shared: TargetFacts;
   readonly #message: Template | string;

@@ -7,6 +7,7 @@ import {
   BUILTIN_CLASSES,
   type DataClassInfo,
   type EnvironmentInfo,
+  type MapAcceptance,
   type MapFlow,
   type MapNode,
   type PhiMap,
@@ -52,6 +53,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   let systemInfo: { spec: SystemSpec; ref: SourceRef } | undefined;
   const systemParts = new Map<'risk_analysis' | 'incident_response', SourceRef>();
   let description: string | undefined;
+  const accepted: MapAcceptance[] = [];
 
   const checkId = (id: string, ref: SourceRef, what: string): boolean => {
     if (ID_PATTERN.test(id)) return true;
@@ -146,6 +148,10 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       }
       flowIds.set(id, ref);
       flows.push({ id, from: flow.from, to: flow.to, spec: flow, ref });
+    });
+
+    (spec.accepted ?? []).forEach((entry, index) => {
+      accepted.push({ spec: entry, at: anchorOf({ source, path: ['accepted', index] }, 'value') });
     });
   }
 
@@ -276,6 +282,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       environments,
       nodes: finalNodes,
       flows: finalFlows,
+      ...(accepted.length > 0 ? { accepted } : {}),
     },
     diagnostics,
   };
