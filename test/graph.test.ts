@@ -161,6 +161,11 @@ describe('escaping and sanitising', () => {
   it('dotString escapes quotes and backslashes and shows control characters', () => {
     expect(dotString('a"b\\N\nc')).toBe('"a\\"b\\\\N\\\\nc"');
     expect(dotString('\u202Eevil')).toBe('"\\\\u202eevil"');
+    // Graphviz passes entities in labels through to its SVG: an & is written as &amp;, so none reaches it.
+    expect(dotString('a&#x202E;b & c')).toBe('"a&amp;#x202E;b &amp; c"');
+    const svg = viz.renderString(`digraph { n [label=${dotString('a&#x202E;b & c')}] }`, { format: 'svg' });
+    expect(svg).toContain('>a&amp;#x202E;b &amp; c</text>');
+    expect(svg).not.toContain('\u202e');
   });
 
   it('mermaidText writes anything outside a small set as entity codes', () => {
@@ -186,6 +191,10 @@ describe('escaping and sanitising', () => {
       '<svg><g onload=alert(1)></g></svg>',
     ];
     for (const s of bad) expect(() => sanitizeSvg(s), s).toThrow(SvgSanitizeError);
+    // Control and bidi characters, written or as references, are shown as escapes.
+    expect(sanitizeSvg('<svg><text x="1">a&#x202E;b\u202dc&#8238;d&#65;</text></svg>')).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg"><text x="1">a\\u202eb\\u202dc\\u202ed&#65;</text></svg>',
+    );
     // An event handler attribute in proper form is dropped, never kept.
     expect(sanitizeSvg('<svg><g onload="alert(1)" class="x"></g></svg>')).toBe(
       '<svg class="x" xmlns="http://www.w3.org/2000/svg"><g class="x"></g></svg>'.replace('<svg class="x" ', '<svg '),

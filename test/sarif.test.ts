@@ -227,6 +227,20 @@ describe('SARIF past GitHub limits', () => {
 });
 
 describe('SARIF for a run that stopped on input problems', () => {
+  it('is written by scan on exit 2 with each problem at its line in the repository', () => {
+    const repo = tempDir();
+    mkdirSync(path.join(repo, '.git'));
+    mkdirSync(path.join(repo, 'maps'));
+    writeFileSync(path.join(repo, 'maps', 'phi-map.yaml'), 'version: 1\nsystem: s\nstores:\n  db: { data: [phi] }\nflows:\n  - { from: db, to: nowhere }\n');
+    const { run } = scanSarif([], { cwd: path.join(repo, 'maps'), status: 2 });
+    expect(run.results).toEqual([]);
+    expect(run.invocations[0]!.executionSuccessful).toBe(false);
+    const [problem] = run.invocations[0]!.toolConfigurationNotifications!;
+    expect(problem!.message.text).toMatch(/nowhere/);
+    expect(problem!.locations![0]!.physicalLocation!.artifactLocation).toEqual({ uri: 'maps/phi-map.yaml', uriBaseId: '%SRCROOT%' });
+    expect(problem!.locations![0]!.physicalLocation!.region!.startLine).toBe(6);
+  }, 300_000);
+
   it('is a valid log with executionSuccessful false and each problem at its place', () => {
     const dir = tempDir();
     const file = path.join(dir, 'problems.sarif');

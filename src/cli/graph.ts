@@ -12,6 +12,9 @@ import { reportProblems } from './run.js';
 
 export const GRAPH_FORMATS = ['svg', 'dot', 'mermaid'] as const;
 
+/** Above this many nodes an SVG layout is slow enough to say so. */
+const SVG_NOTE_NODES = 500;
+
 export interface GraphFlags extends AuditFlags {
   format: (typeof GRAPH_FORMATS)[number];
   output?: string;
@@ -37,6 +40,11 @@ export async function graphCommand(paths: string[], flags: GraphFlags): Promise<
   if (view.nodes.length === 0 || (flags.to !== undefined && view.nodes.length === 1 && view.edges.length === 0)) {
     const why = flags.to !== undefined ? `no ${flags.onlyPhi ? 'PHI-carrying ' : ''}flow leads into ${flags.to}` : 'no node holds PHI';
     process.stderr.write(`phi-audit: note: ${escapeTerminal(why)}; the diagram is ${view.nodes.length === 0 ? 'empty' : 'that node alone'}.\n`);
+  }
+  if (flags.format === 'svg' && view.nodes.length > SVG_NOTE_NODES) {
+    process.stderr.write(
+      `phi-audit: note: laying out ${view.nodes.length} nodes and ${view.edges.length} flows can take minutes; --only-phi, --to NODE or --format dot (for your own Graphviz) draw less\n`,
+    );
   }
   let text: string;
   if (flags.format === 'svg') text = await (await import('../format/diagram/svg.js')).formatSvg(report, options);

@@ -12,9 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './cli.js';
+import multitoolPath from '@microsoft/sarif-multitool';
 
-export const MULTITOOL = path.join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+/** The platform's Sarif.Multitool binary, as the package resolves it (its -linux, -darwin or -win32 part). */
+export const MULTITOOL: string = multitoolPath;
 
 export type RuleKind = 'Sarif' | 'Gh';
 

@@ -12,14 +12,22 @@ import type { Report } from '../../report/model.js';
 import { escapeTerminal } from '../../source/escape.js';
 import { baaGapText, type DiagramEdge, type DiagramNode, type DiagramOptions, type DiagramView, diagramView } from './view.js';
 
+/**
+ * Text for inside a DOT string: control and bidi characters as escapes, `\\` and `"` escaped, and `&` as `&amp;`,
+ * because Graphviz passes an entity in a label through to its SVG (`&#x202E;` would become a bidi override there).
+ */
+function dotText(s: string): string {
+  return escapeTerminal(s).replace(/["\\&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`));
+}
+
 /** A DOT double-quoted string holding `s` as plain text. */
 export function dotString(s: string): string {
-  return `"${escapeTerminal(s).replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `"${dotText(s)}"`;
 }
 
 /** A multi-line label: each line escaped, joined by DOT's centred line break. */
 function dotLabel(lines: readonly string[]): string {
-  return `"${lines.map((l) => escapeTerminal(l).replace(/["\\]/g, (c) => `\\${c}`)).join('\\n')}"`;
+  return `"${lines.map(dotText).join('\\n')}"`;
 }
 
 export const COLORS = {

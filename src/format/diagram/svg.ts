@@ -6,6 +6,7 @@
  * already be plain escaped XML. Anything else is an error, never passed through.
  */
 import type { Report } from '../../report/model.js';
+import { escapeTerminal } from '../../source/escape.js';
 import { dotOf } from './dot.js';
 import { type DiagramOptions, diagramView } from './view.js';
 
@@ -47,6 +48,28 @@ const VALUE = /^(?:[^<>&"]|&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});
 
 export class SvgSanitizeError extends Error {}
 
+/** A code point shown as an escape in text (source/escape.ts): C0 and C1 controls, bidi controls, line separators. */
+function hidden(cp: number): boolean {
+  return (
+    cp <= 0x1f ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    cp === 0x61c ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    (cp >= 0x2028 && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  );
+}
+
+/** Text or a value with every control or bidi character, written or as a character reference, shown as an escape. */
+function visible(text: string): string {
+  const refs = text.replace(/&#(x[0-9a-fA-F]{1,6}|\d{1,7});/g, (ref, n: string) => {
+    const cp = n.startsWith('x') ? Number.parseInt(n.slice(1), 16) : Number(n);
+    return hidden(cp) ? escapeTerminal(String.fromCodePoint(cp)) : ref;
+  });
+  return escapeTerminal(refs);
+}
+
 /** The Graphviz SVG `svg`, rebuilt from the allow-list above; throws SvgSanitizeError on anything else. */
 export function sanitizeSvg(svg: string): string {
   let s = svg.replace(/^<\?xml[^>]*\?>\s*/, '').replace(/<!DOCTYPE[^>[]*(?:\[[^\]]*\])?>\s*/, '');
@@ -61,8 +84,9 @@ export function sanitizeSvg(svg: string): string {
     if (text.length > 0) {
       if (!VALUE.test(text)) throw new SvgSanitizeError('text with markup in the SVG');
       // Text only inside elements that hold it; white space between elements is kept as it is.
-      if (text.trim() !== '' && !['text', 'title'].includes(open.at(-1) ?? '')) throw new SvgSanitizeError('text outside a text element in the SVG');
-      out.push(text);
+      if (text.trim() === '') out.push(text);
+      else if (['text', 'title'].includes(open.at(-1) ?? '')) out.push(visible(text));
+      else throw new SvgSanitizeError('text outside a text element in the SVG');
     }
     if (lt < 0) break;
     tag.lastIndex = lt;
@@ -80,7 +104,7 @@ export function sanitizeSvg(svg: string): string {
         if (name === 'svg' && (attr === 'xmlns' || attr === 'xmlns:xlink')) continue;
         if (!ATTRIBUTES.has(attr!)) continue;
         if (!VALUE.test(value!) || /url\s*\(|javascript:|expression\s*\(/i.test(value!)) throw new SvgSanitizeError(`attribute value of ${attr} in the SVG`);
-        kept.push(` ${attr}="${value}"`);
+        kept.push(` ${attr}="${visible(value!)}"`);
       }
       if (name === 'svg') kept.push(' xmlns="http://www.w3.org/2000/svg"');
       out.push(`<${name}${kept.join('')}${selfClosing ? '/' : ''}>`);
