@@ -27,6 +27,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
   };
 }
 
+/** The AWS_* variables (endpoints, region, profile) the live checks hand to the SDK clients they make. */
+export function awsEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('AWS_')));
+}
+
 function readLimits(env: NodeJS.ProcessEnv): { limits: InputLimits; problems: (readonly [string, string])[] } {
   const limits: Record<keyof InputLimits, number> = { ...DEFAULT_LIMITS };
   const problems: (readonly [string, string])[] = [];

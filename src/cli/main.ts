@@ -31,6 +31,13 @@ export function buildProgram(): Command {
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
     .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
     .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
+    .option('--aws', 'live checks: read the AWS accounts the map names (credentials from the SDK default chain)')
+    .option('--profile <name>', 'with --aws: the AWS profile to start from (accounts may name their own)')
+    .option('--region <region>', 'with --aws: the region for accounts that list none (default: AWS_REGION, else us-east-1)')
+    .option('--concurrency <n>', 'with --aws: AWS requests in flight at most (default 32)')
+    .option('--call-timeout <seconds>', 'with --aws: give up on one AWS call after this long, retries included (default 30)')
+    .option('--save-evidence <file>', 'with --aws: save what the accounts answered (no credentials), to judge again with --evidence')
+    .option('--evidence <file>', 'judge the answers saved by --save-evidence, offline, instead of reading the accounts')
     .action((paths: string[], opts) => run(async () => (await import('./scan.js')).scanCommand(paths, opts)));
 
   program

@@ -6,10 +6,11 @@ import { noPosition } from '../source/diagnostics.js';
 import { escapeTerminal } from '../source/escape.js';
 import { readEnv } from './env.js';
 import { type ExitCode, exitForReport } from './exit.js';
+import type { LiveFlags } from './live.js';
 import { emit, useColor } from './output.js';
 import { reportProblems } from './run.js';
 
-export interface ScanFlags {
+export interface ScanFlags extends LiveFlags {
   format: Format;
   output?: string;
   failOn: Severity | 'none';
@@ -23,6 +24,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   const mib = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   const onStage = env.timing ? (stage: string, ms: number) => process.stderr.write(`timing: ${stage} ${ms.toFixed(0)} ms, rss ${mib()} MiB\n`) : undefined;
   if (env.problems.length > 0) return reportProblems(env.problems.map(([name, message]) => noPosition(name, message)));
+  // Live checks (--aws, --evidence): their module, and the AWS SDK, load only when asked for.
+  const live =
+    flags.aws || flags.evidence !== undefined || flags.saveEvidence !== undefined || flags.profile !== undefined || flags.region !== undefined
+      ? await (await import('./live.js')).liveEnrichers(flags)
+      : undefined;
   const result = await audit({
     paths,
     limits: env.limits,
@@ -30,9 +36,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
     rules: flags.rules,
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
     ...(onStage ? { onStage } : {}),
+    ...(live ? { enrichers: live.enrichers } : {}),
   });
   if (!result.ok) return reportProblems(result.diagnostics);
   const report = result.report;
+  live?.finish(report);
   const started = performance.now();
   // Formatting is lazy: pieces are made as they are written.
   const format = await loadFormatter(flags.format);

@@ -238,12 +238,14 @@ function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, se
   const message =
     result.reason === 'error'
       ? `the check for rule ${rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
-      : render(
-          (result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback,
-          { id: t.id, type: t.type },
-          facts,
-          result.args,
-        );
+      : result.reason === 'unavailable' && !compiled.messages.has('unavailable')
+        ? `${t.id}: ${String(result.args?.field)} could not be read from the live system (${String(result.args?.error)}), so this safeguard is not established`
+        : render(
+            (result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback,
+            { id: t.id, type: t.type },
+            facts,
+            result.args,
+          );
   return new Finding(
     {
       id: `${rule.id}@${t.id}`,

@@ -59,6 +59,7 @@ export const formatJson: Formatter = function* (report) {
     files: report.files,
     summary: report.summary,
     assertions: report.assertions,
+    ...(report.live ? { live: report.live } : {}),
   };
   const header = JSON.stringify({ ...head, rules, findings: [] }, null, 2);
   const findings = report.findings;

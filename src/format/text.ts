@@ -35,6 +35,25 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+const LIVE_PROVENANCE = new Set(['verified', 'contradicted', 'unavailable']);
+const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Where the live facts came from: which accounts, when, how many calls, what could not be read. */
+function liveLine(live: NonNullable<Report['live']>): string {
+  const accounts = live.accounts.map((a) => `${a.id}${a.account_id ? ` ${a.account_id}` : ''}`).join(', ');
+  const from = live.from === 'evidence' ? 'saved evidence of ' : '';
+  return `Live: ${from}${live.provider} ${accounts} (${live.started}): ${live.calls} calls, ${live.unavailable.length} facts unavailable`;
+}
+
+/** One live fact behind a finding: verified, contradicted (both values), or unavailable (why). */
+function liveEvidence(e: Report['findings'][number]['evidence'][number]): string {
+  const what = `${e.subject}: ${e.field}`;
+  if (e.provenance === 'unavailable') return `live: ${what} unavailable: ${e.error ?? ''}`;
+  if (e.provenance === 'contradicted')
+    return `live: ${what} contradicted: map says ${shown(e.declared)}, account says ${shown(e.observed)} (${e.source ?? ''})`;
+  return `live: ${what} ${e.declared === undefined ? 'filled in' : 'verified'}: ${shown(e.observed)} (${e.source ?? ''})`;
+}
+
 export const formatText: Formatter = (report, options) => [formatTextString(report, options)];
 
 function formatTextString(result: Report, options: FormatOptions): string {
@@ -47,6 +66,7 @@ function formatTextString(result: Report, options: FormatOptions): string {
     `phi-audit ${result.tool.version}${system} ${s.nodes} nodes, ${s.flows} flows in ${result.files.length} file${result.files.length === 1 ? '' : 's'}; ` +
       `PHI reaches ${s.phi_holders} nodes and ${s.phi_flows} flows (as of ${result.as_of})`,
   );
+  if (result.live) out.push(c.dim(t(liveLine(result.live))));
   out.push('');
   for (const group of groupByTarget(result.findings)) {
     const first = group.findings[0]!;
@@ -60,6 +80,7 @@ function formatTextString(result: Report, options: FormatOptions): string {
       const status = f.status === 'unknown' ? ` ${c.magenta(f.reason === 'missing' ? 'NOT DECLARED' : 'UNKNOWN')}` : '';
       out.push(`  ${paint(c, f.severity, LABEL[f.severity].padEnd(8))}${status} ${t(f.rule)}  ${c.dim(t(f.cite.join(', ')))}`);
       out.push(wrap(f.message, 100, '           '));
+      for (const e of f.evidence) if (LIVE_PROVENANCE.has(e.provenance)) out.push(c.dim(wrap(t(liveEvidence(e)), 100, '           ')));
       out.push(c.dim(wrap(`fix: ${f.remediation}`, 100, '           ')));
     }
     for (const f of group.findings) {

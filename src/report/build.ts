@@ -1,4 +1,5 @@
 /** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
+import type { LiveSummary } from '../enrich/enricher.js';
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
 import type { Propagation } from '../graph/propagate.js';
 import { baaOf, deidentifyEvidence, deidentifyMethod, environmentOf, flowBasis, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
@@ -15,6 +16,7 @@ export interface ReportInput {
   readonly rules: readonly LoadedRule[];
   readonly findings: readonly Finding[];
   readonly outcomes: ReadonlyMap<string, RuleOutcome>;
+  readonly live?: LiveSummary;
 }
 
 export function ruleInfo(rule: LoadedRule): ReportRule {
@@ -134,5 +136,6 @@ export function buildReport(input: ReportInput): Report {
     findings: input.findings,
     outcomes: Object.fromEntries(input.outcomes),
     summary,
+    ...(input.live ? { live: input.live } : {}),
   };
 }

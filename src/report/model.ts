@@ -4,13 +4,14 @@
  * evidence, outcome counts per rule including passes, and the summary.
  */
 
+import type { LiveSummary } from '../enrich/enricher.js';
 import type { Provenance } from '../enrich/facts.js';
 import type { Evidence, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { formatLocation } from '../source/diagnostics.js';
 import type { Position } from '../source/positions.js';
 
-export type { Evidence, FindingStatus, Position, Provenance, RuleOutcome, Severity, TargetType };
+export type { Evidence, FindingStatus, LiveSummary, Position, Provenance, RuleOutcome, Severity, TargetType };
 export { formatLocation, SEVERITIES, SEVERITY_RANK };
 
 export interface ReportCitation {
@@ -135,6 +136,8 @@ export interface Report {
   /** Per rule id. */
   readonly outcomes: Readonly<Record<string, RuleOutcome>>;
   readonly summary: Summary;
+  /** After a live run (`scan --aws`, `--evidence`): accounts, times, calls, and the facts that could not be read. */
+  readonly live?: LiveSummary;
 }
 
 export function isBlocking(severity: Severity, failOn: Severity | 'none'): boolean {
