@@ -229,7 +229,9 @@ const entries = <T>(record: Record<string, T | null> | undefined): [string, T | 
 const CREATED = new Date('2025-01-15T10:00:00Z');
 
 /** Validates a fixture and fills in every default. */
-export function normalize(fixture: Fixture): State {
+export function normalize(input: Fixture): State {
+  // the state is mutable (tests change it) and defaults are written into it: never share objects with the caller
+  const fixture = structuredClone(input);
   checkKeys(fixture, KEYS.top, 'fixture');
   const accounts = new Map<string, Account>();
   for (const [name, a] of Object.entries(fixture.accounts ?? {})) {

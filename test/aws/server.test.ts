@@ -2,6 +2,8 @@
  * The local AWS server answers the REAL SDK v3 clients: every operation the live checks use, in two accounts (one
  * reached through AssumeRole), asserting on parsed fields (a 200 with a wrong body parses to {} without an error).
  */
+
+import path from 'node:path';
 import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
@@ -713,3 +715,41 @@ async function until(condition: () => boolean, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('env(): a child process signs through the SDK default chain, isolated from the machine', () => {
+  async function callerIdentity(env: Record<string, string | undefined>): Promise<{ Account?: string; Arn?: string }> {
+    const script =
+      "import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';" +
+      'const r = await new STSClient({}).send(new GetCallerIdentityCommand({}));' +
+      'process.stdout.write(JSON.stringify({ Account: r.Account, Arn: r.Arn }));';
+    const merged: Record<string, string | undefined> = { ...process.env, ...env };
+    for (const k of Object.keys(merged)) if (merged[k] === undefined || (k.startsWith('AWS_') && !(k in env))) delete merged[k];
+    const { spawn } = await import('node:child_process');
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env: merged as NodeJS.ProcessEnv });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d;
+      });
+      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`))));
+    });
+  }
+
+  it('with the account keys, with a profile, and with a role profile', { timeout: 60_000 }, async () => {
+    const env = aws.env('audit');
+    expect(env).toMatchObject({ AWS_ENDPOINT_URL: aws.url, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_SESSION_TOKEN: undefined });
+    expect(env.HOME).toBe(path.dirname(env.AWS_CONFIG_FILE ?? ''));
+    expect(await callerIdentity(env)).toEqual({ Account: '222222222222', Arn: 'arn:aws:iam::222222222222:user/phi-audit-ci' });
+    const keysOff = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+    expect((await callerIdentity({ ...env, ...keysOff, AWS_PROFILE: 'prod' })).Account).toBe('111111111111');
+    expect(await callerIdentity({ ...env, ...keysOff, AWS_PROFILE: 'prod-phi-audit-read' })).toEqual({
+      Account: '111111111111',
+      Arn: expect.stringMatching(/^arn:aws:sts::111111111111:assumed-role\/phi-audit-read\//),
+    });
+    expect(aws.calls({ action: 'AssumeRole' })).toMatchObject([{ account: 'audit', resource: 'arn:aws:iam::111111111111:role/phi-audit-read' }]);
+  });
+});

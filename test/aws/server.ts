@@ -85,8 +85,8 @@ export interface AwsServer {
   faults: Faults;
   stats(): AwsStats;
   /** The calls received, in order (optionally only those matching). */
-  calls(filter?: Partial<Pick<CallRecord, 'service' | 'action' | 'account' | 'region' | 'resource'>>): CallRecord[];
-  /** Clears counts, the call log and the in-flight peak. */
+  calls(filter?: Partial<CallRecord>): CallRecord[];
+  /** Clears counts, the call log and the in-flight peak (to the requests in flight now). */
   reset(): void;
   /** The live state (mutate it to change what the server answers). */
   state: State;
@@ -280,6 +280,12 @@ export async function startAwsServer(options: AwsServerOptions = {}): Promise<Aw
     const c = credentials(a.name);
     profiles += `[${a.name}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n\n`;
     config += `[profile ${a.name}]\nregion = ${a.region}\n\n`;
+    // and one profile per role, assumed from the first account its trust names, as a team's ~/.aws/config would
+    for (const [role, r] of a.roles) {
+      const source = [...state.accounts.values()].find((x) => r.trustedBy === undefined || r.trustedBy.includes(x.name) || r.trustedBy.includes(x.id));
+      if (source)
+        config += `[profile ${a.name}-${role}]\nrole_arn = arn:aws:iam::${a.id}:role/${role}\nsource_profile = ${source.name}\nregion = ${a.region}\n\n`;
+    }
   }
   writeFileSync(configFile, config);
   writeFileSync(credentialsFile, profiles);
@@ -336,7 +342,7 @@ export async function startAwsServer(options: AwsServerOptions = {}): Promise<Aw
       log.filter((c) => Object.entries(filter).every(([k, v]) => v === undefined || c[k as keyof CallRecord] === v)).map((c) => ({ ...c })),
     reset: () => {
       log.length = 0;
-      stats = { ...emptyStats(), inFlight: stats.inFlight };
+      stats = { ...emptyStats(), inFlight: stats.inFlight, peakInFlight: stats.inFlight };
     },
     close: async () => {
       for (const s of sockets) s.destroy();
