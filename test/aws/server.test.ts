@@ -97,6 +97,17 @@ describe('STS: identities and roles', () => {
     expect(assumed.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3000_000);
     expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111111111111:assumed-role/phi-audit-read/x');
 
+    const { AccessKeyId = '', SecretAccessKey = '', SessionToken } = assumed.Credentials ?? {};
+    const withToken = await new S3Client(opts({ accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken })).send(
+      new GetBucketVersioningCommand({ Bucket: 'ehr-extracts-prod' }),
+    );
+    expect(withToken.Status).toBe('Enabled');
+    const noToken = new S3Client(opts({ accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey }));
+    expect(await rejection(noToken.send(new GetBucketVersioningCommand({ Bucket: 'ehr-extracts-prod' })))).toMatchObject({
+      name: 'InvalidAccessKeyId',
+      status: 403,
+    });
+
     const who = await new STSClient(opts(prodRole())).send(new GetCallerIdentityCommand({}));
     expect(who).toMatchObject({ Account: '111111111111', Arn: 'arn:aws:sts::111111111111:assumed-role/phi-audit-read/phi-audit' });
     expect(aws.calls({ service: 'sts', action: 'GetCallerIdentity', account: 'prod' })).toHaveLength(1);

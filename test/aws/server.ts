@@ -188,6 +188,8 @@ export async function startAwsServer(options: AwsServerOptions = {}): Promise<Aw
       return;
     }
     if (!session) return fail(faultError(def.protocol, 'unknownKey'));
+    // temporary keys are only good with their session token, as on AWS
+    if (session.role && req.headers['x-amz-security-token'] !== `token-${key}`) return fail(faultError(def.protocol, 'unknownKey'));
     if (session.expires <= Date.now()) return fail(faultError(def.protocol, 'expiredToken'));
     if (fault) {
       const principal = session.arn;

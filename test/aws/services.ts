@@ -314,6 +314,7 @@ const sts: ServiceDef = {
       const roleId = `AROA${target.id}${roleName.length}`;
       const id = ctx.issue({ account: target, arn, userId: `${roleId}:${sessionName}`, expires: expiration.getTime(), role: roleName });
       return {
+        // the server checks the token against the key (server.ts)
         Credentials: { AccessKeyId: id, SecretAccessKey: `secret-${id}`, SessionToken: `token-${id}`, Expiration: expiration },
         AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: arn },
         PackedPolicySize: 0,
