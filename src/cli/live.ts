@@ -4,6 +4,7 @@
  * default chain, `--profile`, or each account's role; none is ever read from a map, printed or saved.
  */
 import { z } from 'zod';
+import type { AccountRef } from '../enrich/aws/accounts.js';
 import {
   type Caller,
   type CallStats,
@@ -20,7 +21,7 @@ import { toolVersion } from '../package.js';
 import type { Report } from '../report/model.js';
 import { type Diagnostic, InputError, noPosition } from '../source/diagnostics.js';
 import { readRegularFile } from '../source/files.js';
-import { awsEnv } from './env.js';
+import { awsEnv, quietAwsSdk } from './env.js';
 import { emit } from './output.js';
 
 export interface LiveFlags {
@@ -34,7 +35,7 @@ export interface LiveFlags {
 }
 
 /** Whether any live option is given (the CLI loads this module only then). */
-export const wantsLive = (f: LiveFlags): boolean =>
+const wantsLive = (f: LiveFlags): boolean =>
   f.aws === true || f.evidence !== undefined || f.saveEvidence !== undefined || f.profile !== undefined || f.region !== undefined;
 
 const EVIDENCE_FORMAT = 'phi-audit-evidence';
@@ -96,6 +97,59 @@ export interface Live {
   finish(report: Report): void;
 }
 
+/** A caller over SDK clients (loaded here, on first use), for the accounts `accounts()` gives once the map is loaded. */
+export async function sdkCaller(
+  o: { profile: string | undefined; concurrency: number; timeoutMs: number; env: NodeJS.ProcessEnv; onCall?: ((s: CallStats) => void) | undefined },
+  accounts: () => ReadonlyMap<string, AccountRef>,
+): Promise<Caller> {
+  quietAwsSdk();
+  const { sdkClients } = await import('../enrich/aws/clients.js');
+  const gate = new Semaphore(o.concurrency);
+  const extra: Record<string, number> = {};
+  let factory: ReturnType<typeof sdkClients> | undefined;
+  const made = () =>
+    (factory ??= sdkClients({
+      accounts: accounts(),
+      profile: o.profile,
+      concurrency: o.concurrency,
+      timeoutMs: o.timeoutMs,
+      gate,
+      env: o.env,
+      onCall: (action) => {
+        extra[action] = (extra[action] ?? 0) + 1;
+      },
+    }));
+  const base = liveCaller({
+    clients: { client: (scope, name) => made().client(scope, name), command: (name, command, input) => made().command(name, command, input) },
+    gate,
+    timeoutMs: o.timeoutMs,
+    ...(o.onCall ? { onCall: o.onCall } : {}),
+  });
+  return {
+    call: (s, a, i) => base.call(s, a, i),
+    stats: () => {
+      const s = base.stats();
+      const assumed = Object.values(extra).reduce((a, b) => a + b, 0);
+      return { total: s.total + assumed, byAction: { ...s.byAction, ...extra }, peakInFlight: gate.peak };
+    },
+  };
+}
+
+/** The live flags checked: problems are usage errors (exit 2). */
+export function liveSettings(flags: LiveFlags, problems: Diagnostic[]): { concurrency: number; timeoutMs: number } {
+  const concurrency = positiveInt('--concurrency', flags.concurrency, DEFAULT_CONCURRENCY, 256, problems);
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (flags.callTimeout !== undefined) {
+    const s = Number(flags.callTimeout);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.callTimeout) || !(s > 0) || s > 3600)
+      problems.push(noPosition('--call-timeout', `must be a number of seconds above 0 (at most 3600), not "${flags.callTimeout}"`));
+    else timeoutMs = Math.round(s * 1000);
+  }
+  if (flags.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region))
+    problems.push(noPosition('--region', `"${flags.region}" is not a region like us-east-1`));
+  return { concurrency, timeoutMs };
+}
+
 export async function liveEnrichers(flags: LiveFlags): Promise<Live | undefined> {
   if (!wantsLive(flags)) return undefined;
   const problems: Diagnostic[] = [];
@@ -112,16 +166,7 @@ export async function liveEnrichers(flags: LiveFlags): Promise<Live | undefined>
       if (given !== undefined) problems.push(noPosition(flag, 'applies to live checks: add --aws'));
     }
   }
-  const concurrency = positiveInt('--concurrency', flags.concurrency, DEFAULT_CONCURRENCY, 256, problems);
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (flags.callTimeout !== undefined) {
-    const s = Number(flags.callTimeout);
-    if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.callTimeout) || !(s > 0) || s > 3600)
-      problems.push(noPosition('--call-timeout', `must be a number of seconds above 0 (at most 3600), not "${flags.callTimeout}"`));
-    else timeoutMs = Math.round(s * 1000);
-  }
-  if (flags.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region))
-    problems.push(noPosition('--region', `"${flags.region}" is not a region like us-east-1`));
+  const { concurrency, timeoutMs } = liveSettings(flags, problems);
   if (problems.length > 0) throw new InputError(problems);
 
   const bar = progress();
@@ -143,43 +188,8 @@ export async function liveEnrichers(flags: LiveFlags): Promise<Live | undefined>
   }
 
   const region = flags.region ?? env.AWS_REGION ?? 'us-east-1';
-  const { sdkClients } = await import('../enrich/aws/clients.js');
-  const gate = new Semaphore(concurrency);
   let enricher: AwsEnricher | undefined;
-  const extra: Record<string, number> = {};
-  const clients = (accounts: Parameters<typeof sdkClients>[0]['accounts']) =>
-    sdkClients({
-      accounts,
-      profile: flags.profile,
-      concurrency,
-      timeoutMs,
-      gate,
-      env,
-      onCall: (action) => {
-        extra[action] = (extra[action] ?? 0) + 1;
-      },
-    });
-  // The accounts are the map's, known only once it is loaded: clients are made on first use.
-  let factory: ReturnType<typeof sdkClients> | undefined;
-  const lazy: Parameters<typeof liveCaller>[0]['clients'] = {
-    client: (scope, name) => {
-      factory ??= clients(enricher!.accounts());
-      return factory.client(scope, name);
-    },
-    command: (name, command, input) => {
-      factory ??= clients(enricher!.accounts());
-      return factory.command(name, command, input);
-    },
-  };
-  const base = liveCaller({ clients: lazy, gate, timeoutMs, ...(bar.onCall ? { onCall: bar.onCall } : {}) });
-  const counted: Caller = {
-    call: (s, a, i) => base.call(s, a, i),
-    stats: () => {
-      const s = base.stats();
-      const assumed = Object.values(extra).reduce((a, b) => a + b, 0);
-      return { total: s.total + assumed, byAction: { ...s.byAction, ...extra }, peakInFlight: gate.peak };
-    },
-  };
+  const counted = await sdkCaller({ profile: flags.profile, concurrency, timeoutMs, env, onCall: bar.onCall }, () => enricher!.accounts());
   const recording = flags.saveEvidence !== undefined ? recordingCaller(counted) : undefined;
   enricher = createEnricher({ caller: recording?.caller ?? counted, region });
   return {

@@ -41,6 +41,24 @@ export function buildProgram(): Command {
     .action((paths: string[], opts) => run(async () => (await import('./scan.js')).scanCommand(paths, opts)));
 
   program
+    .command('iam-policy')
+    .description('print the read-only IAM policy the live checks (scan --aws) need: exactly the calls they make')
+    .option('--explain', 'list each permission with what it is for, instead of the policy')
+    .option('--discover', 'include what discover --aws needs')
+    .action((opts) => run(async () => (await import('./iam-policy.js')).iamPolicyCommand(opts)));
+
+  program
+    .command('discover')
+    .description('list the AWS resources the map does not mention, as a YAML snippet to paste and complete')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .option('--aws', 'read the AWS accounts the map names (required: the only provider so far)')
+    .option('--profile <name>', 'the AWS profile to start from')
+    .option('--region <region>', 'the region for accounts that list none (default: AWS_REGION, else us-east-1)')
+    .option('--concurrency <n>', 'AWS requests in flight at most (default 32)')
+    .option('--call-timeout <seconds>', 'give up on one AWS call after this long (default 30)')
+    .action((paths: string[], opts) => run(async () => (await import('./discover.js')).discoverCommand(paths, opts)));
+
+  program
     .command('validate')
     .description('check the map against the schema and its references; no rules run')
     .argument('[paths...]', 'map files, folders or globs')
