@@ -682,11 +682,41 @@ describe("faults, in each protocol's own shape", () => {
     }
   });
 
+  it('reads faults and latency from a fixture file', { timeout: 30_000 }, async () => {
+    const degraded = await startAwsServer({ fixture: 'fixtures/aws/degraded.yaml' });
+    try {
+      const c = degraded.credentials('clinic');
+      const o = { endpoint: degraded.url, region: c.region, credentials: c };
+      const s3 = new S3Client({ ...o, maxAttempts: 1 });
+      expect(await rejection(s3.send(new GetBucketPolicyCommand({ Bucket: 'intake-forms' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+      expect(await rejection(s3.send(new GetBucketEncryptionCommand({ Bucket: 'intake-forms' })))).toMatchObject({ name: 'NoSuchBucket', status: 404 });
+      const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: 'lab-results' }));
+      const keyId = enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
+      const key = await new KMSClient({ ...o, maxAttempts: 3 }).send(new DescribeKeyCommand({ KeyId: keyId }));
+      expect(key.KeyMetadata?.KeyManager).toBe('CUSTOMER');
+      expect(key.$metadata.attempts).toBe(3);
+      expect(degraded.calls().map((x) => [x.action, x.fault])).toEqual([
+        ['GetBucketPolicy', 'accessDenied'],
+        ['GetBucketEncryption', 'error'],
+        ['GetBucketEncryption', undefined],
+        ['DescribeKey', 'throttle'],
+        ['DescribeKey', 'throttle'],
+        ['DescribeKey', undefined],
+      ]);
+      const t = Date.now();
+      await s3.send(new GetBucketVersioningCommand({ Bucket: 'lab-results' }));
+      expect(Date.now() - t).toBeGreaterThanOrEqual(4);
+    } finally {
+      await degraded.close();
+    }
+  });
+
   it('rejects a fixture with an unknown key, naming its path', async () => {
     await expect(
       startAwsServer({ state: { accounts: { a: { id: '444444444444', s3: { buckets: { b: { encrpytion: 'none' } as never } } } } } }),
     ).rejects.toThrow('unknown key accounts.a.s3.buckets.b.encrpytion');
     await expect(startAwsServer({ state: { accounts: { a: { id: '4444' } } } })).rejects.toThrow('accounts.a.id must be 12 digits');
+    await expect(startAwsServer({ state: { accounts: {}, faults: [{ kind: 'explode' as never }] } })).rejects.toThrow('faults[0].kind must be one of');
   });
 });
 

@@ -100,8 +100,12 @@ interface Pending {
 }
 
 export async function startAwsServer(options: AwsServerOptions = {}): Promise<AwsServer> {
-  const fixture = options.state ?? (options.fixture ? readFixture(options.fixture) : { accounts: {} });
-  const state = normalize(fixture);
+  let state: State;
+  try {
+    state = normalize(options.state ?? (options.fixture ? readFixture(options.fixture) : { accounts: {} }));
+  } catch (e) {
+    throw new Error(`${options.fixture ?? 'state'}: ${(e as Error).message}`);
+  }
   if (options.latencyMs !== undefined) state.latencyMs = options.latencyMs;
   const faults: FaultRule[] = state.faults;
   const sessions = new Map<string, Session>();
