@@ -136,6 +136,8 @@ export async function startAwsServer(options: AwsServerOptions = {}): Promise<Aw
       });
     });
   });
+  // Node closes idle keep-alive sockets after 5 s; a client reusing one just then meets ECONNRESET. Keep them longer.
+  server.keepAliveTimeout = 30_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
