@@ -238,7 +238,7 @@ export function createEnricher(options: AwsEnricherOptions): AwsEnricher {
               value: [...listed.keys()].filter((b) => !mapped.has(b)).map((b) => `${account.id}/${b}`),
               source: `s3:ListBuckets (${account.id}): ${listed.size} buckets`,
             }
-          : { error: new CallError('s3:ListBuckets', 'Error', `s3:ListBuckets failed in ${account.id}`), source: `s3:ListBuckets (${account.id})` };
+          : { error: s3.listError(), source: `s3:ListBuckets (${account.id})` };
         // A failed listing says why through the first bucket call that failed; keep the ListBuckets reason when there is one.
         const t = await trails;
         const best = t.trails.filter((x) => x.logging === true && x.multiRegion);

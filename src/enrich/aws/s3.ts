@@ -17,11 +17,14 @@ export type PabResult = { pab: Pab | undefined } | { error: unknown };
 export interface AccountS3 {
   /** Bucket name → region, from ListBuckets; undefined when it could not be listed. */
   readonly regions: Promise<ReadonlyMap<string, string> | undefined>;
+  /** Why the buckets could not be listed. */
+  readonly listError: () => unknown;
   readonly accountPab: Promise<PabResult>;
 }
 
 export function accountS3(live: LiveContext, account: AccountRef): AccountS3 {
   const home = account.regions[0]!;
+  let listError: unknown;
   const regions = (async () => {
     const out = new Map<string, string>();
     let token: string | undefined;
@@ -35,7 +38,8 @@ export function accountS3(live: LiveContext, account: AccountRef): AccountS3 {
         token = page.ContinuationToken;
       } while (token);
       return out;
-    } catch {
+    } catch (err) {
+      listError = err;
       return undefined;
     }
   })();
@@ -49,7 +53,7 @@ export function accountS3(live: LiveContext, account: AccountRef): AccountS3 {
       return { error: err };
     }
   })();
-  return { regions, accountPab };
+  return { regions, listError: () => listError, accountPab };
 }
 
 /** Whether a policy denies every request made without TLS. */
