@@ -212,7 +212,7 @@ export async function startAwsServer(options: AwsServerOptions = {}): Promise<Aw
           return fail(new AwsError(fault.code ?? 'InternalFailure', fault.status ?? 400, fault.message ?? fault.code ?? ''));
       }
     }
-    const handler = action === undefined ? undefined : def.actions[action];
+    const handler = action !== undefined && Object.hasOwn(def.actions, action) ? def.actions[action] : undefined;
     if (!handler)
       return fail(new AwsError(def.protocol === 'rest-xml' ? 'NotImplemented' : 'InvalidAction', 501, `local server: ${actionKey} is not implemented`));
     const ctx: Ctx = {
@@ -397,7 +397,7 @@ function parseParams(protocol: Protocol, u: URL, body: string): Record<string, u
   if (protocol === 'query') {
     for (const [k, v] of new URLSearchParams(body)) params[k] = v;
   } else if ((protocol === 'json' || protocol === 'sqs' || protocol === 'rest-json') && body.trim() !== '') {
-    Object.assign(params, JSON.parse(body));
+    for (const [k, v] of Object.entries(JSON.parse(body) as object)) if (k !== '__proto__') params[k] = v;
   }
   if (protocol === 'rest-xml') {
     const bucket = decodeURIComponent(u.pathname.split('/')[1] ?? '');

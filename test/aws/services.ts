@@ -501,7 +501,8 @@ const RDS_MEMBERS: Record<string, string> = {
   TagList: 'Tag',
   EnabledCloudwatchLogsExports: 'member',
 };
-const rdsLists = (o: Obj): Obj => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? members(v, RDS_MEMBERS[k] ?? 'member') : v]));
+const rdsLists = (o: Obj): Obj =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? members(v, Object.hasOwn(RDS_MEMBERS, k) ? RDS_MEMBERS[k] : 'member') : v]));
 
 function describeRds(ctx: Ctx, kind: 'instance' | 'cluster'): Obj {
   const p = ctx.params;
