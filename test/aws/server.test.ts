@@ -8,6 +8,7 @@ import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@a
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  CreateUserCommand,
   GenerateCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
@@ -28,6 +29,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  PutObjectCommand,
   paginateListBuckets,
   S3Client,
   type S3ClientConfig,
@@ -709,6 +711,24 @@ describe("faults, in each protocol's own shape", () => {
     } finally {
       await degraded.close();
     }
+  });
+
+  it('answers an operation it does not implement with 501, so a new call fails loudly', async () => {
+    const iam = new IAMClient(opts());
+    expect(await rejection(iam.send(new CreateUserCommand({ UserName: 'x' })))).toMatchObject({ name: 'InvalidAction', status: 501 });
+    const s3 = new S3Client(opts(prodRole()));
+    expect(await rejection(s3.send(new PutObjectCommand({ Bucket: 'ehr-extracts-prod', Key: 'k', Body: 'x' })))).toMatchObject({
+      name: 'NotImplemented',
+      status: 501,
+    });
+    const auth = `AWS4-HMAC-SHA256 Credential=${aws.credentials('audit').accessKeyId}/20261206/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x`;
+    const r = await fetch(`${aws.url}/`, {
+      method: 'POST',
+      body: 'Action=constructor',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(r.status).toBe(501);
+    expect(aws.calls().map((c) => `${c.service}:${c.action}`)).toEqual(['iam:CreateUser', 'sts:AssumeRole', 's3:PUT /ehr-extracts-prod/k', 'iam:constructor']);
   });
 
   it('rejects a fixture with an unknown key, naming its path', async () => {
