@@ -91,7 +91,9 @@ describe('scan --aws against two accounts', () => {
     const f = find(report, 'encryption-at-rest@training-eu');
     expect(f.status).toBe('fail');
     expect(f.cite).toContain('45 CFR 164.312(a)(2)(iv)');
-    expect(ev(report, 'training-eu', 'public_access')?.source).toMatch(/eu-west-1/);
+    // training-eu lives in eu-west-1: its calls went there (the account-wide block covers its public access).
+    expect(ev(report, 'training-eu', 'encryption.at_rest')?.source).toMatch(/\(prod, eu-west-1\)/);
+    expect(ev(report, 'training-eu', 'public_access')?.source).toMatch(/^s3control:GetPublicAccessBlock \(prod\): all four/);
   });
 
   it('reports contradictions naming the declared and the observed value', () => {

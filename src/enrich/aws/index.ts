@@ -119,25 +119,13 @@ export function createEnricher(options: AwsEnricherOptions): AwsEnricher {
               jobs.push(
                 (async () => {
                   const declaresLock = t.node.type === 'store' && t.node.spec.object_lock !== undefined;
-                  const region = await checkBucket(live, {
+                  await checkBucket(live, {
                     target: t,
                     s3,
                     key,
                     wantObjectLock: auditBuckets.has(t.locator.name) || declaresLock || t.node.type === 'log',
+                    dataEvents: async (bucket, region) => dataEventsFor(await trails, bucket, region),
                   });
-                  if (region === undefined) return;
-                  const d = dataEventsFor(await trails, t.locator.name, region);
-                  const source = `cloudtrail:GetEventSelectors (${account.id})`;
-                  if (d.covered === undefined) live.unavailable(subject, [LIVE.dataEvents], d.error, source);
-                  else
-                    live.observe(
-                      subject,
-                      LIVE.dataEvents,
-                      d.covered,
-                      d.covered
-                        ? `${source}: trail ${d.by} records reads of ${t.locator.name}`
-                        : `${source}: no logging trail records reads of ${t.locator.name}`,
-                    );
                 })(),
               );
               break;

@@ -88,6 +88,8 @@ export interface BucketInput {
   readonly key: (account: AccountRef, region: string, keyId: string) => Promise<KeyFacts>;
   /** Object lock matters here (a bucket behind an audit log, or the map declares it). */
   readonly wantObjectLock: boolean;
+  /** Whether a logging trail records reads of the bucket (undefined with the error when that is not known). */
+  readonly dataEvents: (bucket: string, region: string) => Promise<{ covered: boolean | undefined; by?: string; error?: unknown }>;
 }
 
 /** Reads one bucket; returns its region for the data-event check, or undefined when the bucket is missing. */
@@ -169,13 +171,23 @@ export async function checkBucket(live: LiveContext, input: BucketInput): Promis
       if (isLog) return;
 
       const pabSource = `s3:GetPublicAccessBlock ${where}`;
+      const accountPab = await s3.accountPab;
+      // The account's block, all four on, blocks every bucket in it: nothing to ask per bucket.
+      if ('pab' in accountPab && PAB_KEYS.every((k) => accountPab.pab?.[k] === true)) {
+        live.observe(
+          subject,
+          'public_access',
+          'blocked',
+          `s3control:GetPublicAccessBlock (${account.id}): all four Block Public Access settings on for the account`,
+        );
+        return;
+      }
       let bucketPab: PabResult;
       try {
         bucketPab = { pab: (await call<{ PublicAccessBlockConfiguration?: Pab }>('s3:GetPublicAccessBlock')).PublicAccessBlockConfiguration ?? {} };
       } catch (err) {
         bucketPab = err instanceof CallError && err.code === 'NoSuchPublicAccessBlockConfiguration' ? { pab: undefined } : { error: err };
       }
-      const accountPab = await s3.accountPab;
       const off: string[] = [];
       let unknown: unknown;
       for (const k of PAB_KEYS) {
@@ -208,6 +220,18 @@ export async function checkBucket(live: LiveContext, input: BucketInput): Promis
 
   jobs.push(
     (async () => {
+      // Reads recorded: by a logging trail's data events, or else by server access logging.
+      const d = await input.dataEvents(bucket, region);
+      const trailSource = `cloudtrail:GetEventSelectors (${account.id})`;
+      if (d.covered === undefined) live.unavailable(subject, [LIVE.dataEvents], d.error, trailSource);
+      else
+        live.observe(
+          subject,
+          LIVE.dataEvents,
+          d.covered,
+          d.covered ? `${trailSource}: trail ${d.by} records reads of ${bucket}` : `${trailSource}: no logging trail records reads of ${bucket}`,
+        );
+      if (d.covered) return;
       const source = `s3:GetBucketLogging ${where}`;
       try {
         const out = await call<{ LoggingEnabled?: { TargetBucket?: string } }>('s3:GetBucketLogging');
