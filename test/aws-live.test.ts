@@ -137,7 +137,7 @@ describe('scan --aws against two accounts', () => {
     expect(bedrock).toMatchObject({ status: 'fail', severity: 'high' });
     expect(bedrock.message).toContain('s3://bedrock-invocations-prod/logs/');
     expect(bedrock.message).toContain('Bedrock model invocation logs (prod, us-east-1)');
-    expect(bedrock.cite).toContain('45 CFR 164.308(a)(1)(ii)(A)');
+    expect(bedrock.cite).toEqual(['45 CFR 164.308(a)(1)(ii)(A)']);
     expect(find(report, 'aws-undeclared-phi-copy@assistant').message).toContain('log group /bedrock/invocations');
     expect(find(report, 'aws-undeclared-phi-copy@scoring-jobs').message).toContain('queue scoring-jobs-dlq');
     // SageMaker data capture writes to capture-prod, which the map declares as a PHI store reached by a flow: no finding.
