@@ -5,8 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsServer, startAwsServer } from './aws/server.js';
-import type { JsonReport } from './aws-live.test.js';
-import { cliAsync } from './support/live.js';
+import { cliAsync, type JsonReport } from './support/live.js';
 
 const MAP = 'fixtures/live/two-accounts.yaml';
 let aws: AwsServer;

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CALLS, type CallSpec, iamPolicy } from '../src/enrich/aws/calls.js';
 import { type AwsServer, type CallRecord, startAwsServer } from './aws/server.js';
-import type { JsonReport } from './aws-live.test.js';
 import { cli, ROOT } from './support/cli.js';
-import { cliAsync } from './support/live.js';
+import { cliAsync, type JsonReport } from './support/live.js';
 
 const MAP = 'fixtures/live/two-accounts.yaml';
 let aws: AwsServer;

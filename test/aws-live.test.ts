@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsServer, startAwsServer } from './aws/server.js';
-import { cliAsync } from './support/live.js';
+import { cliAsync, type JsonReport } from './support/live.js';
 
 const MAP = 'fixtures/live/two-accounts.yaml';
 let aws: AwsServer;
@@ -16,28 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await aws?.close();
 });
-
-export interface Ev {
-  subject: string;
-  field: string;
-  provenance: string;
-  declared?: unknown;
-  observed?: unknown;
-  source?: string;
-  error?: string;
-}
-export interface JsonReport {
-  findings: { id: string; rule: string; status: string; severity: string; message: string; cite: string[]; evidence: Ev[] }[];
-  live?: {
-    provider: string;
-    from: string;
-    accounts: { id: string; account_id?: string; role_arn?: string }[];
-    calls: number;
-    unavailable: { subject: string; field: string; error: string }[];
-    started: string;
-    finished: string;
-  };
-}
 
 async function scan(extra: string[] = []) {
   const r = await cliAsync(['scan', MAP, '--aws', '--format', 'json', '--fail-on', 'none', ...extra], { env: aws.env('audit'), timeoutMs: 60_000 });

@@ -29,3 +29,26 @@ export async function cliAsync(
     });
   });
 }
+
+/** The parts of a JSON report the live tests read. */
+export interface Ev {
+  subject: string;
+  field: string;
+  provenance: string;
+  declared?: unknown;
+  observed?: unknown;
+  source?: string;
+  error?: string;
+}
+export interface JsonReport {
+  findings: { id: string; rule: string; status: string; severity: string; message: string; cite: string[]; evidence: Ev[] }[];
+  live?: {
+    provider: string;
+    from: string;
+    accounts: { id: string; account_id?: string; role_arn?: string }[];
+    calls: number;
+    unavailable: { subject: string; field: string; error: string }[];
+    started: string;
+    finished: string;
+  };
+}

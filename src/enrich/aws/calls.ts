@@ -199,9 +199,6 @@ export const CALLS = {
 
 export type Action = keyof typeof CALLS;
 
-/** The AssumeRole a starting identity needs when accounts name a role_arn: not part of the read-only policy. */
-export const ASSUME_ROLE = 'sts:AssumeRole';
-
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';

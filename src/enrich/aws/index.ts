@@ -17,8 +17,6 @@ import { keyReader } from './kms.js';
 import { accountS3, checkBucket } from './s3.js';
 import { checkDatabase, checkLogGroup, checkQueue } from './stores.js';
 
-export { LIVE } from './fields.js';
-
 export interface AwsEnricherOptions {
   readonly caller: Caller;
   /** The region for accounts that list none (--region, or the SDK's). */
