@@ -123,3 +123,36 @@ describe('the caller', () => {
     expect(gate.peak).toBe(3);
   });
 });
+
+describe('the enricher without answers', () => {
+  it('makes every live fact unavailable, and asks a model host of a several-account map for its account', async () => {
+    const { createEnricher } = await import('../src/enrich/aws/index.js');
+    const { replayCaller } = await import('../src/enrich/aws/caller.js');
+    const { mapOf, reportOfMap } = await import('./support/audit.js');
+    const map = mapOf(`
+version: 1
+accounts:
+  prod: { provider: aws, account_id: "111111111111" }
+  dev: { provider: aws, account_id: "222222222222" }
+vendors:
+  aws: { role: business-associate, baa: { status: signed, signed: 2025-01-15 } }
+services:
+  app: { hosting: aws/ecs, account: prod, data: [phi] }
+  llm: { hosting: aws/bedrock }
+stores:
+  notes: { kind: object-store, hosting: aws/s3, account: prod, resource: notes-bucket, encryption: { at_rest: aes-256 } }
+flows:
+  - { from: app, to: llm, tls: "1.3" }
+  - { from: app, to: notes, tls: "1.3" }
+`);
+    const enricher = createEnricher({ caller: replayCaller([], 'empty.json'), region: 'us-east-1', from: 'evidence' });
+    const report = await reportOfMap(map, { enrichers: [enricher] });
+    const copy = report.findings.find((f) => f.id === 'aws-undeclared-phi-copy@llm');
+    expect(copy?.status).toBe('unknown');
+    expect(copy?.message).toContain('"llm" names no account and the map declares 2: add account:');
+    const enc = report.findings.find((f) => f.id === 'encryption-at-rest@notes');
+    expect(enc?.status).toBe('unknown');
+    expect(enc?.message).toContain('is not in the evidence file empty.json');
+    expect(report.live?.from).toBe('evidence');
+  });
+});

@@ -6,7 +6,7 @@
 import type { MapNode } from '../../map/model.js';
 import type { Enricher, LiveSummary } from '../enricher.js';
 import type { FactStore } from '../facts.js';
-import { type AccountRef, AWS_VENDORS, accountsOf, awsHosting, type ResourceKind, type Target, targetOf } from './accounts.js';
+import { type AccountRef, AWS_VENDORS, accountsOf, awsHosting, kindOfNode, type ResourceKind, type Target, targetOf } from './accounts.js';
 import { CallError, type Caller, type CallStats } from './caller.js';
 import { accountTrails, dataEventsFor } from './cloudtrail.js';
 import { createContext, type LiveContext } from './context.js';
@@ -87,6 +87,12 @@ export function createEnricher(options: AwsEnricherOptions): AwsEnricher {
         }
         const auditLog = node.type === 'log' && node.spec.kind === 'audit';
         if (target && (holds || auditLog)) targets.push(target);
+        // A model host in a map of several accounts that names none: which account's logging applies is not known.
+        const kind = kindOfNode(node);
+        if (holds && !target && (kind === 'bedrock' || (kind === 'sagemaker' && node.spec.resource !== undefined))) {
+          const why = `"${node.id}" names no account and the map declares ${accounts.size}: add account: so its ${kind === 'bedrock' ? 'invocation logging' : 'data capture'} can be read`;
+          live.unavailable(node.id, [LIVE.undeclaredCopies], new CallError('sts:GetCallerIdentity', 'NoAccount', why), 'the map');
+        }
       }
       // Buckets behind audit logs get their object lock read.
       const auditBuckets = new Set<string>();
