@@ -18,6 +18,8 @@ import { bundledCatalog } from './rules/pack.js';
 import type { LoadedRule, Severity } from './rules/schema.js';
 import { type Diagnostic, InputError, noPosition } from './source/diagnostics.js';
 import type { InputLimits } from './source/limits.js';
+import { applyAcceptances, checkAcceptances } from './triage/accept.js';
+import { applyBaseline, type Baseline, readBaseline } from './triage/baseline.js';
 import { triage } from './triage/triage.js';
 
 export type Stage = 'load map' | 'load rules' | 'propagate' | 'enrich' | 'evaluate' | 'triage' | 'report';
@@ -42,6 +44,10 @@ export interface AuditOptions {
   evaluate?: boolean;
   /** Input size limits (default DEFAULT_LIMITS; the CLI reads them from PHI_AUDIT_MAX_* variables). */
   limits?: InputLimits;
+  /** A baseline file (`--baseline`): findings it records are marked existing and only new ones block. */
+  baseline?: string;
+  /** A baseline already read: used instead of reading `baseline`. */
+  loadedBaseline?: Baseline;
   /** Called as each stage ends, with its duration (PHI_AUDIT_TIMING). */
   onStage?: (stage: Stage, ms: number) => void;
 }
@@ -87,8 +93,14 @@ export async function audit(options: AuditOptions = {}): Promise<AuditResult> {
   const evaluating = options.evaluate !== false;
   const rules = evaluating ? (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], cwd))) : [];
   if (evaluating && !options.loadedRules) lap('load rules');
+  let baseline = options.loadedBaseline;
+  if (baseline === undefined && options.baseline !== undefined && evaluating) {
+    const read = readBaseline(options.baseline, options.cwd);
+    if (read.ok) baseline = read.baseline;
+    else problems.push(...read.diagnostics);
+  }
   if (problems.length > 0 || !map || !rules) return { ok: false, diagnostics: problems };
-  return auditMap(map, { ...options, loadedRules: rules });
+  return auditMap(map, { ...options, loadedRules: rules, ...(baseline !== undefined ? { loadedBaseline: baseline } : {}) });
 }
 
 /** Audit a map already loaded (the library's entry for maps built in memory). */
@@ -124,6 +136,11 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
   lap('evaluate');
 
   const findings = triage({ findings: evaluation.findings, rules });
+  // Accepted risks: entries no run may pass are input errors; the rest mark the findings they match.
+  const acceptanceProblems = evaluating ? checkAcceptances(map.accepted ?? [], rules) : [];
+  if (acceptanceProblems.length > 0) return { ok: false, diagnostics: acceptanceProblems };
+  const accepted = evaluating ? applyAcceptances(map.accepted ?? [], findings, asOf) : [];
+  const baseline = options.loadedBaseline !== undefined ? applyBaseline(options.loadedBaseline, findings) : undefined;
   lap('triage');
 
   const report = buildReport({
@@ -135,7 +152,10 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
     rules,
     findings,
     outcomes: evaluation.outcomes,
+    facts,
     ...(live ? { live } : {}),
+    accepted,
+    ...(baseline !== undefined ? { baseline } : {}),
   });
   lap('report');
   return { ok: true, report };

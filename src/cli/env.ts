@@ -12,6 +12,10 @@ export interface CliEnv {
   readonly timing: boolean;
   /** PHI_AUDIT_MAX_FILE_MB, PHI_AUDIT_MAX_TOTAL_MB, PHI_AUDIT_MAX_LINE_KB, PHI_AUDIT_MAX_ALIAS_NODES over the defaults. */
   readonly limits: InputLimits;
+  /** GITHUB_STEP_SUMMARY: the file a GitHub Actions step's Markdown summary is appended to. */
+  readonly githubStepSummary?: string | undefined;
+  /** PHI_AUDIT_SARIF_MAX_RESULTS: the most results a SARIF run holds (default GitHub's 25,000). */
+  readonly sarifMaxResults?: number | undefined;
   /** A limit variable that is no positive number: `[variable, message]`, reported as an input problem. */
   readonly problems: readonly (readonly [string, string])[];
 }
@@ -23,7 +27,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
     forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0',
     debug: set('PHI_AUDIT_DEBUG'),
     timing: set('PHI_AUDIT_TIMING'),
-    ...readLimits(env),
+    ...(set('GITHUB_STEP_SUMMARY') ? { githubStepSummary: env.GITHUB_STEP_SUMMARY } : {}),
+    ...withSarifMax(readLimits(env), env.PHI_AUDIT_SARIF_MAX_RESULTS),
   };
 }
 
@@ -38,6 +43,15 @@ export function awsEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv 
  */
 export function quietAwsSdk(env: NodeJS.ProcessEnv = process.env): void {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+function withSarifMax<T extends { problems: (readonly [string, string])[] }>(read: T, raw: string | undefined): T & { sarifMaxResults?: number } {
+  if (raw === undefined || raw === '') return read;
+  if (!/^\s*\d+\s*$/.test(raw) || !(Number(raw) > 0)) {
+    read.problems.push(['PHI_AUDIT_SARIF_MAX_RESULTS', `must be a whole number above 0, not "${raw}"`]);
+    return read;
+  }
+  return { ...read, sarifMaxResults: Number(raw) };
 }
 
 function readLimits(env: NodeJS.ProcessEnv): { limits: InputLimits; problems: (readonly [string, string])[] } {

@@ -3,13 +3,50 @@
 import { writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { describeFormats, FORMATS } from '../format/registry.js';
+import { describeFormats } from '../format/registry.js';
 import { toolVersion } from '../package.js';
 import { errnoText } from '../source/files.js';
 import { EXIT } from './exit.js';
+import { PROGRAM_HELP, SCAN_HELP } from './help.js';
 import { run } from './run.js';
+import type { ScanFlags } from './scan.js';
 
 const SEVERITY_CHOICES = ['critical', 'high', 'medium', 'low', 'info', 'none'];
+const SEVERITIES = SEVERITY_CHOICES.filter((s) => s !== 'none');
+const CONFIG_FILE_NAME = '.phi-audit.yaml';
+
+/**
+ * The scan flags as given on the command line: a flag left at its default is undefined, so the config file
+ * (cli/config.ts) can fill it. `--config FILE` / `--no-config` become `config: FILE | false`.
+ */
+function scanFlags(opts: Record<string, unknown>, source: (name: string) => string | undefined): ScanFlags {
+  const given = (name: string) => (source(name) === 'cli' ? opts[name] : undefined);
+  const list = (name: string) => ((opts[name] as string[] | undefined)?.length ? (opts[name] as string[]) : undefined);
+  return {
+    format: list('format'),
+    output: given('output') as string | undefined,
+    failOn: given('failOn') as ScanFlags['failOn'],
+    asOf: given('asOf') as string | undefined,
+    rules: list('rules'),
+    baseline: given('baseline') as string | undefined,
+    writeBaseline: given('writeBaseline') as string | undefined,
+    minSeverity: given('minSeverity') as ScanFlags['minSeverity'],
+    compact: given('compact') as boolean | undefined,
+    quiet: given('quiet') as boolean | undefined,
+    color: given('color') as boolean | undefined,
+    sarifCategory: given('sarifCategory') as string | undefined,
+    config: source('config') === 'cli' ? (opts.config as string | false) : undefined,
+    showConfig: opts.showConfig === true,
+    // Live checks (--aws and friends) are command-line only: a config file never makes a scan reach an account.
+    aws: opts.aws === true ? true : undefined,
+    profile: opts.profile as string | undefined,
+    region: opts.region as string | undefined,
+    concurrency: opts.concurrency as string | undefined,
+    callTimeout: opts.callTimeout as string | undefined,
+    saveEvidence: opts.saveEvidence as string | undefined,
+    evidence: opts.evidence as string | undefined,
+  };
+}
 
 export function buildProgram(): Command {
   const program = new Command('phi-audit')
@@ -20,16 +57,32 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`phi-audit: ${text.replace(/^error: /, '')}`) });
 
   const collect = (value: string, previous: string[]) => [...previous, value];
+  // Repeatable with no default shown: undefined until given, so the config file can fill it.
+  const collectFrom = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
   program
     .command('scan')
     .description('check every node, flow and vendor PHI reaches; exit 1 when a finding is at or above --fail-on')
     .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
-    .addOption(new Option('-f, --format <format>', `output format: ${describeFormats()}`).choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITY_CHOICES).default('high'))
+    .option(
+      '-f, --format <format[=file]>',
+      `output format, to standard output or =FILE (repeatable, at most one to standard output; default text): ${describeFormats()}`,
+      collectFrom,
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (the one format without =FILE)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (default: high)').choices(SEVERITY_CHOICES))
     .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
-    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collectFrom)
+    .option('--baseline <file>', 'a baseline file: findings it records are marked existing and only new ones fail the run')
+    .option('--write-baseline <file>', "record this run's findings as a baseline file")
+    .addOption(
+      new Option('--min-severity <severity>', 'show only findings at or above this severity (the exit code still follows --fail-on)').choices(SEVERITIES),
+    )
+    .option('--compact', "text: each rule's remediation once, after the findings")
+    .option('-q, --quiet', 'text: only the summary lines; no notices on stderr (problems are still printed)')
+    .option('--config <file>', `settings file (default: ${CONFIG_FILE_NAME} beside the map, or here)`)
+    .option('--no-config', `read no ${CONFIG_FILE_NAME}`)
+    .option('--show-config', 'print the effective settings and where each came from, then exit')
     .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
     .option('--aws', 'live checks: read the AWS accounts the map names (credentials from the SDK default chain)')
     .option('--profile <name>', 'with --aws: the AWS profile to start from (accounts may name their own)')
@@ -38,7 +91,16 @@ export function buildProgram(): Command {
     .option('--call-timeout <seconds>', 'with --aws: give up on one AWS call after this long, retries included (default 30)')
     .option('--save-evidence <file>', 'with --aws: save what the accounts answered (no credentials), to judge again with --evidence')
     .option('--evidence <file>', 'judge the answers saved by --save-evidence, offline, instead of reading the accounts')
-    .action((paths: string[], opts) => run(async () => (await import('./scan.js')).scanCommand(paths, opts)));
+    .option('--sarif-category <category>', "SARIF: set runs[].automationDetails.id (default none, so the upload action's category: applies)")
+    .addHelpText('after', SCAN_HELP)
+    .action((paths: string[], opts: Record<string, unknown>, cmd: Command) =>
+      run(async () =>
+        (await import('./scan.js')).scanCommand(
+          paths,
+          scanFlags(opts, (name) => cmd.getOptionValueSource(name)),
+        ),
+      ),
+    );
 
   program
     .command('iam-policy')
@@ -92,6 +154,32 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write it to a file instead of stdout')
     .action((opts) => run(async () => (await import('./schema.js')).schemaCommand(opts)));
 
+  program
+    .command('report')
+    .description('write the gap report: summary, safeguard matrix, BAA register, PHI inventory, data-flow diagram, findings')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .addOption(new Option('-f, --format <format>', 'html (one self-contained file) or markdown (compact)').choices(['html', 'markdown']).default('html'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that blocks (and fails the run)').choices(SEVERITY_CHOICES).default('high'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .option('--baseline <file>', 'a baseline file (scan --write-baseline): the report shows what is new, existing and fixed')
+    .action((paths: string[], opts) => run(async () => (await import('./report.js')).reportCommand(paths, opts)));
+
+  program
+    .command('graph')
+    .description('draw the data-flow diagram: nodes by environment, PHI and failure paths marked')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .addOption(new Option('-f, --format <format>', 'svg (laid out by Graphviz), dot or mermaid').choices(['svg', 'dot', 'mermaid']).default('svg'))
+    .option('-o, --output <file>', 'write the diagram to a file instead of stdout')
+    .option('--only-phi', 'only nodes that hold PHI and the flows that carry it')
+    .option('--to <node>', 'only the paths into this node')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity marked as blocking').choices(SEVERITY_CHOICES).default('high'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .action((paths: string[], opts) => run(async () => (await import('./graph.js')).graphCommand(paths, opts)));
+
+  program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
 

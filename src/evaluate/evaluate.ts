@@ -12,7 +12,7 @@ import { kindOf, type PhiMap } from '../map/model.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
 import { type Anchor, position } from '../source/positions.js';
 import { Finding, type RuleOutcome, sortFindings } from './finding.js';
-import { type CompiledRule, compileRule, render, type TargetFacts } from './messages.js';
+import { type CompiledRule, compileRule, type TargetFacts } from './messages.js';
 
 export interface EvaluateInput {
   readonly map: PhiMap;
@@ -75,19 +75,22 @@ function graphView(map: PhiMap, nodes: ReadonlyMap<string, NodeTarget>, flows: r
 }
 
 /** The catalog, with every lookup that answers recorded as a fact of provenance `catalog`. */
-function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogView {
+function catalogView(catalog: Catalog, record: (fact: Fact, stored: boolean) => void): CatalogView {
   return {
     serviceEligibility(provider, service) {
       const verdict = catalog.serviceEligibility(provider, service);
       if (verdict) {
-        record({
-          subject: `${provider}/${service}`,
-          field: 'hipaa-eligible',
-          value: verdict.eligible,
-          declared: undefined,
-          provenance: 'catalog',
-          source: `${verdict.source} (as of ${verdict.as_of}, reviewed ${verdict.reviewed})`,
-        });
+        record(
+          {
+            subject: `${provider}/${service}`,
+            field: 'hipaa-eligible',
+            value: verdict.eligible,
+            declared: undefined,
+            provenance: 'catalog',
+            source: `${verdict.source} (as of ${verdict.as_of}, reviewed ${verdict.reviewed})`,
+          },
+          false,
+        );
       }
       return verdict;
     },
@@ -95,14 +98,17 @@ function catalogView(catalog: Catalog, record: (fact: Fact) => void): CatalogVie
     vendor(id) {
       const entry = catalog.vendor(id);
       if (entry) {
-        record({
-          subject: id,
-          field: 'vendor-catalog',
-          value: { baa: entry.baa, category: entry.category },
-          declared: undefined,
-          provenance: 'catalog',
-          source: `${entry.source} (as of ${entry.as_of}, reviewed ${entry.reviewed})`,
-        });
+        record(
+          {
+            subject: id,
+            field: 'vendor-catalog',
+            value: { baa: entry.baa, category: entry.category },
+            declared: undefined,
+            provenance: 'catalog',
+            source: `${entry.source} (as of ${entry.as_of}, reviewed ${entry.reviewed})`,
+          },
+          false,
+        );
       }
       return entry;
     },
@@ -119,7 +125,7 @@ function severityFor(rule: LoadedRule, t: Target, ctx: CheckContext): Severity {
 /** The context checks run in, over a map's targets; `record` sees every fact a check reads. */
 export function checkContext(
   input: Omit<EvaluateInput, 'rules'>,
-  record: (fact: Fact) => void = () => {},
+  record: (fact: Fact, stored: boolean) => void = () => {},
 ): { ctx: CheckContext; nodes: ReadonlyMap<string, NodeTarget>; flows: readonly FlowTarget[] } {
   const { map, facts } = input;
   const nodes = new Map<string, NodeTarget>();
@@ -133,7 +139,7 @@ export function checkContext(
     fact(subject, field) {
       const fact = facts.get(subject, field);
       if (fact.provenance === 'unavailable') unreadable.push(fact);
-      record(fact);
+      record(fact, true);
       return fact;
     },
     check(spec, target) {
@@ -152,10 +158,11 @@ export function checkContext(
 
 export function evaluate(input: EvaluateInput): Evaluation {
   const { map, phi, facts, rules } = input;
-  // The facts one rule read on one target; reset before each, copied into a finding when there is one.
-  const reads: Fact[] = [];
-  const { ctx, nodes, flows } = checkContext(input, (fact) => {
-    reads.push(fact);
+  // The facts one rule read on one target (see FactTrail); reset before each, copied into a finding when there is one.
+  const reads: (string | Fact)[] = [];
+  let current = '';
+  const { ctx, nodes, flows } = checkContext(input, (fact, stored) => {
+    reads.push(stored && fact.subject === current ? fact.field : fact);
   });
 
   // Candidates by type, built once: every rule draws from these lists.
@@ -180,6 +187,8 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const compiled = compileRule(rule);
     const outcome: RuleOutcome = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
     outcomes.set(rule.id, outcome);
+    const recentArgs = new Recent(sameArgs);
+    const recentReads = new Recent(sameReads);
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
     for (const [type, list] of byType) {
       if (!targets.includes(type)) continue;
@@ -194,6 +203,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
           continue;
         }
         reads.length = 0;
+        current = c.target.id;
         let result: CheckResult;
         let severity: Severity;
         try {
@@ -225,46 +235,73 @@ export function evaluate(input: EvaluateInput): Evaluation {
         if (result.status === 'unknown') outcome.unknown++;
         else outcome.fail++;
         c.facts ??= factsOf(c, phi, facts);
-        findings.push(toFinding(compiled, c, result, severity, c.facts, reads.slice()));
+        findings.push(
+          toFinding(compiled, c, result, severity, c.facts, facts, recentReads.share(reads.slice()), result.args ? recentArgs.share(result.args) : NO_ARGS),
+        );
       }
     }
   }
   return { findings: sortFindings(findings), outcomes };
 }
 
-function toFinding(compiled: CompiledRule, c: Candidate, result: CheckResult, severity: Severity, facts: TargetFacts, evidence: Fact[]): Finding {
-  const rule = compiled.rule;
+function toFinding(
+  compiled: CompiledRule,
+  c: Candidate,
+  result: CheckResult,
+  severity: Severity,
+  shared: TargetFacts,
+  reader: FactReader,
+  reads: readonly (string | Fact)[],
+  args: Readonly<Record<string, string | number>>,
+): Finding {
   const t = c.target;
-  const message =
-    result.reason === 'error'
-      ? `the check for rule ${rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
-      : result.reason === 'unavailable' && !compiled.messages.has('unavailable')
-        ? `${t.id}: ${String(result.args?.field)} could not be read from the live system (${String(result.args?.error)}), so this safeguard is not established`
-        : render(
-            (result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback,
-            { id: t.id, type: t.type },
-            facts,
-            result.args,
-          );
-  return new Finding(
-    {
-      id: `${rule.id}@${t.id}`,
-      rule: rule.id,
-      title: rule.title,
-      severity,
-      status: result.status === 'unknown' ? 'unknown' : 'fail',
-      cite: compiled.cite,
-      target: t.id,
-      target_type: t.type,
-      message,
-      phiPath: facts.phiPath,
-      location: facts.location,
-      remediation: compiled.remediation,
-      phi: facts.classes,
-      records: facts.records,
-      reason: result.reason,
-      args: result.args ?? {},
-    },
-    evidence,
-  );
+  return new Finding({
+    rule: compiled,
+    target: t.id,
+    targetType: t.type,
+    shared,
+    severity,
+    status: result.status === 'unknown' ? 'unknown' : 'fail',
+    reason: result.reason,
+    args,
+    message:
+      result.reason === 'error'
+        ? `the check for rule ${compiled.rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
+        : result.reason === 'unavailable' && !compiled.messages.has('unavailable')
+          ? `${t.id}: ${String(result.args?.field)} could not be read from the live system (${String(result.args?.error)}), so this safeguard is not established`
+          : ((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback),
+    reader,
+    reads,
+  });
+}
+
+/**
+ * Consecutive findings of one rule mostly say the same thing (`encryption.at_rest` is `undeclared` on target after
+ * target): such findings share one arguments record and one list of fields read, found among the last few made.
+ */
+class Recent<T> {
+  readonly #items: T[] = [];
+  constructor(private readonly same: (a: T, b: T) => boolean) {}
+
+  share(item: T): T {
+    for (const seen of this.#items) if (this.same(seen, item)) return seen;
+    if (this.#items.length === 8) this.#items.pop();
+    this.#items.unshift(item);
+    return item;
+  }
+}
+
+const NO_ARGS: Readonly<Record<string, string | number>> = Object.freeze({});
+
+function sameArgs(a: Readonly<Record<string, string | number>>, b: Readonly<Record<string, string | number>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}
+
+function sameReads(a: readonly (string | Fact)[], b: readonly (string | Fact)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || typeof a[i] !== 'string') return false;
+  return true;
 }

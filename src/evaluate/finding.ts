@@ -1,8 +1,9 @@
 /** Findings are data: wording beyond the rule's message, colour and layout belong to formatters. */
-import type { Fact, Provenance } from '../enrich/facts.js';
+import type { Fact, FactReader, Provenance } from '../enrich/facts.js';
 import { SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { formatLocation } from '../source/diagnostics.js';
 import { type Position, position } from '../source/positions.js';
+import { type CompiledRule, render, type TargetFacts, type Template } from './messages.js';
 
 export type FindingStatus = 'fail' | 'unknown';
 
@@ -33,29 +34,40 @@ export function toEvidence(fact: Fact): Evidence {
   };
 }
 
-export interface FindingFields {
-  /** Stable: RULE@TARGET */
-  id: string;
-  rule: string;
-  title: string;
-  severity: Severity;
-  status: FindingStatus;
-  cite: string[];
-  target: string;
-  target_type: TargetType;
-  message: string;
-  /** Node ids from a PHI origin to the target (for flows: to the flow's target). Empty when no PHI reaches it. */
-  phiPath: string[];
-  location: Position;
-  remediation: string;
-  /** PHI classes at the target (held, or carried by a flow). */
-  phi: readonly string[];
-  /** `records` of the target when the map gives it. */
-  records?: number | undefined;
+/** What a finding's acceptance says (PHI-MAP 1.1 section 4), as the finding carries it. */
+export interface FindingAcceptance {
+  readonly reason: string;
+  readonly owner?: string | undefined;
+  /** YYYY-MM-DD */
+  readonly approved?: string | undefined;
+  /** YYYY-MM-DD: the acceptance holds through this day. */
+  readonly expires?: string | undefined;
+  readonly ticket?: string | undefined;
+  /** The documented alternative measure, for an addressable implementation specification. */
+  readonly alternative?: string | undefined;
+  /** The entry's `finding:` pattern (RULE@TARGET, TARGET may be a glob) and where the entry is. */
+  readonly pattern: string;
+  readonly location: Position;
+}
+
+/** What a finding is made from: the compiled rule and the target's facts are shared with every other finding on them. */
+export interface FindingInit {
+  readonly rule: CompiledRule;
+  readonly target: string;
+  readonly targetType: TargetType;
+  /** Worked out once per target. */
+  readonly shared: TargetFacts;
+  readonly severity: Severity;
+  readonly status: FindingStatus;
   /** The check's reason (which of the rule's messages). */
-  reason?: string | undefined;
-  /** The arguments the message was rendered from. */
-  args: Record<string, string | number>;
+  readonly reason: string | undefined;
+  /** The arguments the message is rendered from. */
+  readonly args: Readonly<Record<string, string | number>>;
+  /** The rule's template for this reason, or the text itself (a check that could not run). */
+  readonly message: Template | string;
+  /** The facts the rule read on its target (see `facts()`). */
+  readonly reader: FactReader;
+  readonly reads: readonly (string | Fact)[];
 }
 
 /** The facts read, each once, in the order first read. Lists are short (a rule reads a handful of facts). */
@@ -74,41 +86,101 @@ function once(list: readonly Fact[]): Fact[] {
   return out;
 }
 
-/** A finding; its evidence (every fact the rule read on the target, each once) is put in report form when first read. */
-export class Finding implements FindingFields {
-  id!: string;
-  rule!: string;
-  title!: string;
-  severity!: Severity;
-  status!: FindingStatus;
-  cite!: string[];
-  target!: string;
-  target_type!: TargetType;
-  message!: string;
-  phiPath!: string[];
-  location!: Position;
-  remediation!: string;
-  phi!: readonly string[];
-  records?: number | undefined;
-  reason?: string | undefined;
-  args!: Record<string, string | number>;
+/**
+ * A finding. A large map has over a million of them, so a finding keeps only what is its own (rule and target ids,
+ * severity, status, reason, arguments) and points at what it shares: the compiled rule (title, citations,
+ * remediation) and the target's facts (PHI path, location, classes, records). What can be made again is made when
+ * read: its id, its message and its evidence.
+ *
+ * Evidence: the facts the rule read on its target, in the order read. A field name stands for that field of the
+ * target itself, read again from the store when asked (the same fact: nothing changes the store after enrichment);
+ * any other fact (another subject's, a catalog entry) is kept as read.
+ */
+export class Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly status: FindingStatus;
+  readonly target: string;
+  readonly target_type: TargetType;
+  readonly reason: string | undefined;
+  readonly args: Readonly<Record<string, string | number>>;
   /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
   folded_under?: string | undefined;
-  readonly #facts: readonly Fact[];
+  /** Set in triage: the active acceptance from the map's `accepted:` list (shown, never blocking). */
+  accepted?: FindingAcceptance | undefined;
+  /** Set in triage with a baseline: whether the baseline recorded this id (only new findings block). */
+  baseline?: 'new' | 'existing' | undefined;
+  readonly #rule: CompiledRule;
+  readonly #shared: TargetFacts;
+  readonly #message: Template | string;
+  readonly #reader: FactReader;
+  readonly #reads: readonly (string | Fact)[];
 
-  constructor(fields: FindingFields, facts: readonly Fact[]) {
-    Object.assign(this, fields);
-    this.#facts = facts;
+  constructor(init: FindingInit) {
+    this.rule = init.rule.rule.id;
+    this.severity = init.severity;
+    this.status = init.status;
+    this.target = init.target;
+    this.target_type = init.targetType;
+    this.reason = init.reason;
+    this.args = init.args;
+    this.#rule = init.rule;
+    this.#shared = init.shared;
+    this.#message = init.message;
+    this.#reader = init.reader;
+    this.#reads = init.reads;
+  }
+
+  /** Stable: RULE@TARGET */
+  get id(): string {
+    return `${this.rule}@${this.target}`;
+  }
+
+  get title(): string {
+    return this.#rule.rule.title;
+  }
+
+  /** Citation texts, as `45 CFR 164.312(a)(1)`. */
+  get cite(): readonly string[] {
+    return this.#rule.cite;
+  }
+
+  get remediation(): string {
+    return this.#rule.remediation;
+  }
+
+  /** Node ids from a PHI origin to the target (for flows: to the flow's target). Empty when no PHI reaches it. */
+  get phiPath(): readonly string[] {
+    return this.#shared.phiPath;
+  }
+
+  get location(): Position {
+    return this.#shared.location;
+  }
+
+  /** PHI classes at the target (held, or carried by a flow). */
+  get phi(): readonly string[] {
+    return this.#shared.classes;
+  }
+
+  /** `records` of the target when the map gives it. */
+  get records(): number | undefined {
+    return this.#shared.records;
+  }
+
+  get message(): string {
+    const m = this.#message;
+    return typeof m === 'string' ? m : render(m, { id: this.target, type: this.target_type }, this.#shared, this.args);
   }
 
   /** Built on each read and not kept: 300,000 findings' evidence lists would outweigh the findings. */
   get evidence(): Evidence[] {
-    return once(this.#facts).map(toEvidence);
+    return this.facts().map(toEvidence);
   }
 
   /** The facts read, each once, with their map anchors. */
   facts(): readonly Fact[] {
-    return once(this.#facts);
+    return once(this.#reads.map((r) => (typeof r === 'string' ? this.#reader.get(this.target, r) : r)));
   }
 }
 

@@ -12,7 +12,7 @@ export interface TargetFacts {
 }
 
 /** A message template split once into literal text and placeholder names. */
-type Template = readonly (string | { key: string })[];
+export type Template = readonly (string | { key: string })[];
 
 export interface CompiledRule {
   rule: LoadedRule;

@@ -1,4 +1,4 @@
-import type { Formatter, ReportFinding } from '../report/model.js';
+import type { FindingAcceptance, Formatter, ProblemFormatter, ReportFinding } from '../report/model.js';
 
 const str = JSON.stringify;
 
@@ -24,6 +24,16 @@ function writer(): (f: ReportFinding) => string {
     if (s === undefined) lists.set(l, (s = str(l)));
     return s;
   };
+  // Every finding one entry accepts shares its acceptance: written once.
+  const acceptances = new WeakMap<FindingAcceptance, string>();
+  const acceptance = (a: FindingAcceptance): string => {
+    let text = acceptances.get(a);
+    if (text === undefined) {
+      const { pattern, location: _, ...fields } = a;
+      acceptances.set(a, (text = str({ entry: pattern, ...fields })));
+    }
+    return text;
+  };
   return (f) => {
     let rule = perRule.get(f.rule);
     if (rule === undefined) perRule.set(f.rule, (rule = `"rule":${str(f.rule)},"title":${str(f.title)}`));
@@ -34,7 +44,8 @@ function writer(): (f: ReportFinding) => string {
       `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${list(f.phiPath)},` +
       `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${list(f.phi)}` +
       `${f.records !== undefined ? `,"records":${f.records}` : ''},"evidence":${str(f.evidence)}` +
-      `${f.folded_under !== undefined ? `,"folded_under":${quote(f.folded_under)}` : ''}}`
+      `${f.folded_under !== undefined ? `,"folded_under":${quote(f.folded_under)}` : ''}` +
+      `${f.accepted !== undefined ? `,"accepted":${acceptance(f.accepted)}` : ''}${f.baseline !== undefined ? `,"baseline":"${f.baseline}"` : ''}}`
     );
   };
 }
@@ -60,6 +71,11 @@ export const formatJson: Formatter = function* (report) {
     summary: report.summary,
     assertions: report.assertions,
     ...(report.live ? { live: report.live } : {}),
+    // PHI-MAP 1.1 section 6: every acceptance with its state; with --baseline, its counts and the fixed ids.
+    accepted: report.accepted.map((a) => ({ ...a, location: { file: a.location.file, line: a.location.line, column: a.location.column } })),
+    ...(report.baseline !== undefined
+      ? { baseline: { file: report.baseline.file, new: report.baseline.new, existing: report.baseline.existing }, fixed: report.baseline.fixed }
+      : {}),
   };
   const header = JSON.stringify({ ...head, rules, findings: [] }, null, 2);
   const findings = report.findings;
@@ -79,4 +95,19 @@ export const formatJson: Formatter = function* (report) {
     }
   }
   yield `${batch}  ]\n}\n`;
+};
+
+/**
+ * A run stopped by input problems (exit 2): the same contract's head, with `diagnostics` and a summary that says
+ * nothing was checked, so a CI step that uploads the file has one.
+ */
+export const formatJsonProblems: ProblemFormatter = function* (problems) {
+  const n = problems.diagnostics.length;
+  const body = {
+    format_version: JSON_FORMAT_VERSION,
+    tool: problems.tool,
+    summary: { checked: false, problems: n, message: `${n} problem${n === 1 ? '' : 's'} to fix; nothing was checked.` },
+    diagnostics: problems.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })),
+  };
+  yield `${JSON.stringify(body, null, 2)}\n`;
 };

@@ -8,6 +8,7 @@ import {
   BUILTIN_CLASSES,
   type DataClassInfo,
   type EnvironmentInfo,
+  type MapAcceptance,
   type MapFlow,
   type MapNode,
   type PhiMap,
@@ -54,6 +55,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   let systemInfo: { spec: SystemSpec; ref: SourceRef } | undefined;
   const systemParts = new Map<'risk_analysis' | 'incident_response', SourceRef>();
   let description: string | undefined;
+  const accepted: MapAcceptance[] = [];
 
   const checkId = (id: string, ref: SourceRef, what: string): boolean => {
     if (ID_PATTERN.test(id)) return true;
@@ -156,6 +158,10 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       }
       flowIds.set(id, ref);
       flows.push({ id, from: flow.from, to: flow.to, spec: flow, ref });
+    });
+
+    (spec.accepted ?? []).forEach((entry, index) => {
+      accepted.push({ spec: entry, at: anchorOf({ source, path: ['accepted', index] }, 'value') });
     });
   }
 
@@ -300,6 +306,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       nodes: finalNodes,
       flows: finalFlows,
       ...(accounts.size > 0 ? { accounts: new Map([...accounts].map(([id, a]) => [id, { id, spec: a.spec, at: a.at }])) } : {}),
+      ...(accepted.length > 0 ? { accepted } : {}),
     },
     diagnostics,
   };

@@ -4,7 +4,7 @@ import { parseHosting } from './hosting.js';
 
 export { parseHosting };
 
-import type { AccountSpec, FlowSpec, LogSpec, ServiceSpec, StoreSpec, SystemSpec, VendorSpec } from './schema.js';
+import type { AcceptanceSpec, AccountSpec, FlowSpec, LogSpec, ServiceSpec, StoreSpec, SystemSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
 export const SECTION_TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;
@@ -72,6 +72,14 @@ export interface PhiMap {
   readonly flows: readonly MapFlow[];
   /** Cloud accounts for live checks (`accounts:`); absent or empty when the map names none. */
   readonly accounts?: ReadonlyMap<string, AccountInfo> | undefined;
+  /** The `accepted:` entries of every file, in file order (triage/accept.ts). */
+  readonly accepted?: readonly MapAcceptance[] | undefined;
+}
+
+/** One `accepted:` entry and where it is (its list item). */
+export interface MapAcceptance {
+  readonly spec: AcceptanceSpec;
+  readonly at: Anchor;
 }
 
 /** The name a `system:` value gives: the text itself, or the mapping's `name`. */

@@ -244,6 +244,20 @@ export const Account = z.strictObject({
   description: text.optional(),
 });
 
+/** One entry of `accepted:` (format 1.1 section 4): a finding a team has accepted as a documented risk. */
+export const Acceptance = z.strictObject({
+  finding: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, { message: 'write RULE@TARGET, e.g. automatic-logoff@review-app (TARGET may use * and ?)' })
+    .describe('the finding accepted, RULE@TARGET; TARGET may be a glob with * and ? (review-*)'),
+  reason: z.string().trim().min(1, { message: 'say why the risk is accepted' }).describe('why the risk is accepted'),
+  alternative: text.optional().describe('the documented alternative measure, for a rule citing an addressable implementation specification (164.306(d)(3))'),
+  owner: text.optional().describe('who owns the risk'),
+  approved: date.optional().describe('when the acceptance was approved, YYYY-MM-DD'),
+  expires: date.optional().describe('the last day the acceptance holds, YYYY-MM-DD; after it the finding counts again'),
+  ticket: text.optional().describe('the ticket or document recording the decision'),
+});
+
 export const DataClass = z.strictObject({ phi: z.boolean(), description: text.optional() });
 export const Environment = z.strictObject({ phi_allowed: z.boolean(), description: text.optional() });
 
@@ -259,8 +273,10 @@ export const MapFile = z.strictObject({
   stores: z.record(z.string(), Store).optional(),
   logs: z.record(z.string(), Log).optional(),
   flows: z.array(Flow).optional(),
+  accepted: z.array(Acceptance).optional().describe('findings accepted as documented risks: shown, marked, and never failing the run'),
 });
 
+export type AcceptanceSpec = z.infer<typeof Acceptance>;
 export type MapFileSpec = z.infer<typeof MapFile>;
 export type ServiceSpec = z.infer<typeof Service>;
 export type StoreSpec = z.infer<typeof Store>;

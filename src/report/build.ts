@@ -1,11 +1,38 @@
 /** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
 import type { LiveSummary } from '../enrich/enricher.js';
+import { createFactStore, type FactReader } from '../enrich/facts.js';
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
 import type { Propagation } from '../graph/propagate.js';
-import { baaOf, deidentifyEvidence, deidentifyMethod, environmentOf, flowBasis, flowCondition, hostingText, kindOf, type PhiMap } from '../map/model.js';
+import {
+  baaOf,
+  deidentifyEvidence,
+  deidentifyMethod,
+  environmentOf,
+  flowBasis,
+  flowCondition,
+  hostingOf,
+  hostingText,
+  kindOf,
+  type PhiMap,
+  subprocessorsOf,
+} from '../map/model.js';
 import { citationText, type LoadedRule, SEVERITIES, SEVERITY_RANK, type Severity } from '../rules/schema.js';
 import { position } from '../source/positions.js';
-import { type Assertion, isBlocking, type Report, type ReportGraph, type ReportRule, type Summary } from './model.js';
+import { safeguardMatrix } from './matrix.js';
+import {
+  type AcceptanceReport,
+  type Assertion,
+  type BaselineReport,
+  type InventoryEntry,
+  type InventoryValue,
+  isBlocking,
+  type Report,
+  type ReportGraph,
+  type ReportRule,
+  type Summary,
+  type VendorEntry,
+  type VendorReach,
+} from './model.js';
 
 export interface ReportInput {
   readonly tool: { readonly name: string; readonly version: string };
@@ -17,6 +44,12 @@ export interface ReportInput {
   readonly findings: readonly Finding[];
   readonly outcomes: ReadonlyMap<string, RuleOutcome>;
   readonly live?: LiveSummary;
+  /** The map's acceptances with their states (triage/accept.ts). */
+  readonly accepted?: readonly AcceptanceReport[];
+  /** With `--baseline` (triage/baseline.ts). */
+  readonly baseline?: BaselineReport;
+  /** The facts rules judged (the map's, plus live observations): the PHI inventory shows them. Default: the map's. */
+  readonly facts?: FactReader;
 }
 
 export function ruleInfo(rule: LoadedRule): ReportRule {
@@ -92,12 +125,87 @@ function assertionsOf(map: PhiMap, phi: Propagation): Assertion[] {
   return out;
 }
 
+/** Every vendor, in map order, with its agreements and the ways PHI reaches it (flows, hosted nodes, a parent vendor). */
+function vendorsOf(map: PhiMap, phi: Propagation): VendorEntry[] {
+  const reach = new Map<string, VendorReach[]>();
+  const parents = new Map<string, string[]>();
+  const add = <T>(m: Map<string, T[]>, key: string, value: T) => {
+    const list = m.get(key);
+    if (list) list.push(value);
+    else m.set(key, [value]);
+  };
+  for (const f of map.flows) {
+    if (map.nodes.get(f.to)?.type !== 'vendor' || !phi.carriesPhi(f.id)) continue;
+    add(reach, f.to, { via: 'flow', id: f.id, phi: phi.phiCarried(f.id) });
+  }
+  for (const node of map.nodes.values()) {
+    const vendor = hostingOf(node)?.vendor;
+    if (vendor !== undefined && map.nodes.get(vendor)?.type === 'vendor' && phi.holdsPhi(node.id))
+      add(reach, vendor, { via: 'hosting', id: node.id, phi: phi.phiAt(node.id) });
+    for (const sub of subprocessorsOf(node)) {
+      add(parents, sub, node.id);
+      if (phi.holdsPhi(node.id)) add(reach, sub, { via: 'subprocessor', id: node.id, phi: phi.phiAt(node.id) });
+    }
+  }
+  const out: VendorEntry[] = [];
+  for (const node of map.nodes.values()) {
+    if (node.type !== 'vendor') continue;
+    const s = node.spec;
+    out.push({
+      id: node.id,
+      role: s.role,
+      description: s.description,
+      plan: s.plan,
+      retains_data: s.retains_data,
+      baa: s.baa,
+      dua: s.dua,
+      subprocessors: s.subprocessors ?? [],
+      subprocessor_of: parents.get(node.id) ?? [],
+      phi: phi.phiAt(node.id),
+      sends_phi: phi.sendsPhi(node.id),
+      reached_by: reach.get(node.id) ?? [],
+      location: position(node.at),
+    });
+  }
+  return out;
+}
+
+/** Every service, store and log that holds PHI, in map order, with its safeguards as the rules judged them. */
+function inventoryOf(map: PhiMap, phi: Propagation, facts: FactReader): InventoryEntry[] {
+  const value = (subject: string, field: string): InventoryValue => {
+    const fact = facts.get(subject, field);
+    const v = fact.value;
+    return { ...(typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { value: v } : {}), provenance: fact.provenance };
+  };
+  const out: InventoryEntry[] = [];
+  for (const id of phi.phiHolders) {
+    const node = map.nodes.get(id);
+    if (!node || node.type === 'vendor') continue;
+    out.push({
+      id,
+      type: node.type,
+      kind: kindOf(node),
+      environment: environmentOf(node),
+      hosting: hostingText(node),
+      phi: phi.phiAt(id),
+      records: value(id, 'records'),
+      encryption: value(id, 'encryption.at_rest'),
+      key: value(id, 'encryption.key'),
+      audit_log: value(id, 'audit_log'),
+      backup: value(id, 'backup'),
+      location: position(node.at),
+    });
+  }
+  return out;
+}
+
 export function buildReport(input: ReportInput): Report {
   const { map, phi, failOn } = input;
   const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['by_severity'];
   const by_status = { fail: 0, unknown: 0 };
   let blocking = 0;
   let folded = 0;
+  let accepted = 0;
   for (const f of input.findings) {
     if (f.folded_under !== undefined) {
       folded++;
@@ -105,7 +213,9 @@ export function buildReport(input: ReportInput): Report {
     }
     by_severity[f.severity]++;
     by_status[f.status]++;
-    if (isBlocking(f.severity, failOn)) blocking++;
+    if (f.accepted !== undefined) accepted++;
+    // Accepted findings and those the baseline already recorded are shown and never block.
+    else if (f.baseline !== 'existing' && isBlocking(f.severity, failOn)) blocking++;
   }
   let phiFlows = 0;
   for (const f of map.flows) if (phi.carriesPhi(f.id)) phiFlows++;
@@ -121,9 +231,14 @@ export function buildReport(input: ReportInput): Report {
     fail_on: failOn,
     blocking,
     folded,
+    accepted,
   };
   let graph: ReportGraph | undefined;
-  return {
+  let matrix: Report['matrix'] | undefined;
+  let vendors: VendorEntry[] | undefined;
+  let inventory: InventoryEntry[] | undefined;
+  const facts = input.facts;
+  const report: Report = {
     tool: input.tool,
     as_of: input.asOf,
     system: map.system,
@@ -137,5 +252,17 @@ export function buildReport(input: ReportInput): Report {
     outcomes: Object.fromEntries(input.outcomes),
     summary,
     ...(input.live ? { live: input.live } : {}),
+    accepted: input.accepted ?? [],
+    ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
+    get matrix() {
+      return (matrix ??= safeguardMatrix(report));
+    },
+    get vendors() {
+      return (vendors ??= vendorsOf(map, phi));
+    },
+    get inventory() {
+      return (inventory ??= inventoryOf(map, phi, facts ?? createFactStore(map)));
+    },
   };
+  return report;
 }

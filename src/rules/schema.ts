@@ -65,6 +65,12 @@ function buildRuleSchema() {
       .describe(
         'rule ids whose findings on the same target follow from this one (a node that must not hold PHI at all gets the finding that removes it; the safeguard findings its presence sets off are folded under it: shown, not counted)',
       ),
+    acceptable: z
+      .boolean()
+      .optional()
+      .describe(
+        "false: a map's `accepted:` entry may not accept this rule's findings (PHI to a vendor with no BAA, PHI on an unmanaged device, public PHI); accepting one is an input error",
+      ),
     escalate: z
       .array(z.strictObject({ when: Check, severity: z.enum(SEVERITIES) }))
       .optional()

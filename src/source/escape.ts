@@ -117,3 +117,17 @@ export function escapeMarkdownProse(s: string, options: { inTable?: boolean } = 
   }
   return out + escapeMarkdown(s.slice(text).replace(BREAKS, ' '));
 }
+
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIAL_ALL = /[&<>"']/g;
+const HTML_ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * For text in HTML or XML, as element content or a quoted attribute value: control and bidi characters are shown as
+ * escapes (as in a terminal), then `& < > " '` become entities, so no input can open a tag, end an attribute, write
+ * an entity (`&#x202E;`) or reorder the text around it.
+ */
+export function escapeHtml(s: string): string {
+  const shown = escapeTerminal(s);
+  return HTML_SPECIAL.test(shown) ? shown.replace(HTML_SPECIAL_ALL, (c) => HTML_ENTITY[c]!) : shown;
+}
