@@ -109,7 +109,15 @@ export function sdkClients(options: SdkClientOptions): ClientFactory {
     const mod = await load(name);
     const endpoint = configuredEndpoint(name, env);
     const config: Record<string, unknown> = { region, requestHandler: agents, maxAttempts: 3, ...(creds ? { credentials: creds } : {}) };
-    if (name === 's3') Object.assign(config, { followRegionRedirects: true, ...(endpoint ? { forcePathStyle: true } : {}) });
+    // Reads only: no request checksums to compute or answers to validate, and no S3 Express sessions to look for.
+    if (name === 's3')
+      Object.assign(config, {
+        followRegionRedirects: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        disableS3ExpressSessionAuth: true,
+        ...(endpoint ? { forcePathStyle: true } : {}),
+      });
     if (name === 's3control' && endpoint) config.endpointProvider = () => ({ url: new URL(endpoint) });
     if (name === 'sqs') config.useQueueUrlAsEndpoint = false;
     return new (mod[CLIENT_CLASS[name]] as Ctor)(config);
