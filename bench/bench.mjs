@@ -12,7 +12,7 @@
 // Wall time comes from process.hrtime.bigint() around the child; peak RSS from GNU time's %M.
 // It reports figures and PASS/FAIL per target; it exits non-zero only when a child crashed.
 //
-// Usage: node bench/bench.mjs [--quick] [--sizes 200,1000] [--only scan|dangling] [--runs N] [--seed N] [--check] [--help]
+// Usage: node bench/bench.mjs [--quick] [--sizes 200,1000] [--only scan|dangling|live] [--runs N] [--seed N] [--check] [--help]
 // Env:   PHI_AUDIT_BIN=path/to/cli.js (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
@@ -53,6 +53,8 @@ function cliDependencies() {
       else if (e.name.endsWith('.ts')) {
         for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
           const name = m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0];
+          // The AWS SDK loads only with a live option (scan --aws): not part of any run's startup.
+          if (name.startsWith('@aws-sdk/')) continue;
           if (deps.includes(name)) used.add(name);
         }
       }
@@ -83,7 +85,7 @@ function parseArgs(argv) {
       if (opts.sizes.some((n) => !Number.isInteger(n) || n < 100)) usage('--sizes takes integers >= 100, e.g. 200,1000');
     } else if (a === '--only' || a.startsWith('--only=')) {
       opts.only = value();
-      if (opts.only !== 'scan' && opts.only !== 'dangling') usage('--only takes scan or dangling');
+      if (opts.only !== 'scan' && opts.only !== 'dangling' && opts.only !== 'live') usage('--only takes scan, dangling or live');
     } else if (a === '--runs' || a.startsWith('--runs=')) {
       opts.runs = Number(value());
       if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs takes a positive integer');
@@ -96,10 +98,11 @@ function parseArgs(argv) {
 }
 
 function usage(err) {
-  const text = `usage: node bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--only scan|dangling] [--runs N] [--seed N] [--check]
+  const text = `usage: node bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--only scan|dangling|live] [--runs N] [--seed N] [--check]
   --quick    one run per measurement
   --sizes    node counts to generate and scan
-  --only     scan: only the scans by size; dangling: only the validate of ${DANGLING.nodes.toLocaleString('en-US')} nodes with ${DANGLING.refs} dangling references
+  --only     scan: only the scans by size; dangling: only the validate of ${DANGLING.nodes.toLocaleString('en-US')} nodes with ${DANGLING.refs} dangling references;
+             live: only scan --aws over 1,000 PHI buckets in three accounts behind the local AWS server (bench/live.mjs)
   --runs     force N runs per measurement (default 5 for <=1,000 nodes, 3 for <=20,000, 2 above)
   --check    generate the maps and check them (references, ids), no timing
 env: PHI_AUDIT_BIN (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)`;
@@ -240,6 +243,14 @@ function countDiagnostics(stderr, expected) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  // The live checks' bench (bench/live.mjs): its own figures, printed after the others.
+  if (opts.only === 'live') {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const { benchLive } = await import('./live.mjs');
+    const live = await benchLive();
+    writeFileSync(path.join(OUT_DIR, 'live-results.json'), `${JSON.stringify(live, null, 2)}\n`);
+    return;
+  }
   const doScan = opts.only !== 'dangling';
   const doDangling = opts.only !== 'scan';
   mkdirSync(OUT_DIR, { recursive: true });
@@ -521,6 +532,7 @@ async function main() {
     dangling,
     targets,
     failures,
+    live: opts.only === null && !opts.check ? await (await import('./live.mjs')).benchLive() : undefined,
   };
   writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nresults written to ${rel(path.join(OUT_DIR, 'results.json'))}`);

@@ -3,7 +3,7 @@
  * `audit()`; every input problem of every kind (flags, map files, rule files) is collected and returned at once.
  */
 import type { Catalog } from './enrich/catalog.js';
-import type { Enricher } from './enrich/enricher.js';
+import type { Enricher, LiveSummary } from './enrich/enricher.js';
 import { createFactStore } from './enrich/facts.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { propagate } from './graph/propagate.js';
@@ -118,9 +118,11 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
 
   const facts = createFactStore(map);
   const problems: Diagnostic[] = [];
+  let live: LiveSummary | undefined;
   for (const enricher of evaluating ? (options.enrichers ?? []) : []) {
     const result = await enricher.enrich({ map, phi }, facts);
     problems.push(...(result.diagnostics ?? []));
+    live = result.live ?? live;
   }
   if (problems.length > 0) return { ok: false, diagnostics: problems };
   lap('enrich');
@@ -150,6 +152,8 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
     rules,
     findings,
     outcomes: evaluation.outcomes,
+    facts,
+    ...(live ? { live } : {}),
     accepted,
     ...(baseline !== undefined ? { baseline } : {}),
   });

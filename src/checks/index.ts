@@ -10,6 +10,7 @@ import { fieldAtLeast, fieldAtMost, fieldEquals, fieldIn, fieldPresent } from '.
 import { dataUseAgreement, declaresDeidentification, hasOutgoingFlow } from './flows.js';
 import { incidentResponseTested, riskAnalysisCovers, riskAnalysisCurrent, riskAnalysisDeclared } from './governance.js';
 import { baaCoversHosting, hostingEligible } from './hosting.js';
+import { liveFact } from './live.js';
 import { accessLifecycle, auditLogReviewed } from './people.js';
 import { environmentAllowsPhi, phiAbsent } from './phi.js';
 import type { CheckContext, CheckFunction, CheckResult, CheckSpec, NestedOption, Target } from './types.js';
@@ -47,6 +48,7 @@ const ALL: CheckFunction<any>[] = [
   riskAnalysisCurrent,
   riskAnalysisCovers,
   incidentResponseTested,
+  liveFact,
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, CheckFunction<unknown>> = new Map(ALL.map((f) => [f.name, f]));

@@ -32,6 +32,19 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
   };
 }
 
+/** The AWS_* variables (endpoints, region, profile) the live checks hand to the SDK clients they make. */
+export function awsEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('AWS_')));
+}
+
+/**
+ * The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22: a note for us, not for the
+ * person running a scan. Turned off unless they set the variable themselves.
+ */
+export function quietAwsSdk(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 function withSarifMax<T extends { problems: (readonly [string, string])[] }>(read: T, raw: string | undefined): T & { sarifMaxResults?: number } {
   if (raw === undefined || raw === '') return read;
   if (!/^\s*\d+\s*$/.test(raw) || !(Number(raw) > 0)) {

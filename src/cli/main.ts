@@ -37,6 +37,14 @@ function scanFlags(opts: Record<string, unknown>, source: (name: string) => stri
     sarifCategory: given('sarifCategory') as string | undefined,
     config: source('config') === 'cli' ? (opts.config as string | false) : undefined,
     showConfig: opts.showConfig === true,
+    // Live checks (--aws and friends) are command-line only: a config file never makes a scan reach an account.
+    aws: opts.aws === true ? true : undefined,
+    profile: opts.profile as string | undefined,
+    region: opts.region as string | undefined,
+    concurrency: opts.concurrency as string | undefined,
+    callTimeout: opts.callTimeout as string | undefined,
+    saveEvidence: opts.saveEvidence as string | undefined,
+    evidence: opts.evidence as string | undefined,
   };
 }
 
@@ -76,6 +84,13 @@ export function buildProgram(): Command {
     .option('--no-config', `read no ${CONFIG_FILE_NAME}`)
     .option('--show-config', 'print the effective settings and where each came from, then exit')
     .option('--no-color', 'plain text output (also under NO_COLOR or when output is not a terminal)')
+    .option('--aws', 'live checks: read the AWS accounts the map names (credentials from the SDK default chain)')
+    .option('--profile <name>', 'with --aws: the AWS profile to start from (accounts may name their own)')
+    .option('--region <region>', 'with --aws: the region for accounts that list none (default: AWS_REGION, else us-east-1)')
+    .option('--concurrency <n>', 'with --aws: AWS requests in flight at most (default 32)')
+    .option('--call-timeout <seconds>', 'with --aws: give up on one AWS call after this long, retries included (default 30)')
+    .option('--save-evidence <file>', 'with --aws: save what the accounts answered (no credentials), to judge again with --evidence')
+    .option('--evidence <file>', 'judge the answers saved by --save-evidence, offline, instead of reading the accounts')
     .option('--sarif-category <category>', "SARIF: set runs[].automationDetails.id (default none, so the upload action's category: applies)")
     .addHelpText('after', SCAN_HELP)
     .action((paths: string[], opts: Record<string, unknown>, cmd: Command) =>
@@ -86,6 +101,24 @@ export function buildProgram(): Command {
         ),
       ),
     );
+
+  program
+    .command('iam-policy')
+    .description('print the read-only IAM policy the live checks (scan --aws) need: exactly the calls they make')
+    .option('--explain', 'list each permission with what it is for, instead of the policy')
+    .option('--discover', 'include what discover --aws needs')
+    .action((opts) => run(async () => (await import('./iam-policy.js')).iamPolicyCommand(opts)));
+
+  program
+    .command('discover')
+    .description('list the AWS resources the map does not mention, as a YAML snippet to paste and complete')
+    .argument('[paths...]', 'map files, folders or globs (default: phi-map.yaml and **/*.phi.yaml here)')
+    .option('--aws', 'read the AWS accounts the map names (required: the only provider so far)')
+    .option('--profile <name>', 'the AWS profile to start from')
+    .option('--region <region>', 'the region for accounts that list none (default: AWS_REGION, else us-east-1)')
+    .option('--concurrency <n>', 'AWS requests in flight at most (default 32)')
+    .option('--call-timeout <seconds>', 'give up on one AWS call after this long (default 30)')
+    .action((paths: string[], opts) => run(async () => (await import('./discover.js')).discoverCommand(paths, opts)));
 
   program
     .command('validate')

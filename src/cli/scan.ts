@@ -18,12 +18,13 @@ import { formatBaseline } from '../triage/baseline.js';
 import { describeSettings, loadConfig, type OutputSpec, resolveSettings, type ScanFlagValues, type ScanSettings } from './config.js';
 import { type CliEnv, readEnv } from './env.js';
 import { EXIT, type ExitCode, exitForReport } from './exit.js';
+import type { LiveFlags } from './live.js';
 import { emit, useColor } from './output.js';
 import { findRepoRoot, toolHomepage } from './repo-root.js';
 import { OutputError, reportProblems } from './run.js';
 
 /** What main.ts hands over: each flag as given on the command line, undefined where it was not. */
-export interface ScanFlags extends ScanFlagValues {
+export interface ScanFlags extends ScanFlagValues, LiveFlags {
   /** A config file (`--config FILE`), or false for `--no-config`. */
   config?: string | false | undefined;
   showConfig?: boolean | undefined;
@@ -122,6 +123,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
     process.stdout.write(describeSettings(settings));
     return EXIT.clean;
   }
+  // Live checks (--aws, --evidence): their module, and the AWS SDK, load only when asked for.
+  const live =
+    flags.aws || flags.evidence !== undefined || flags.saveEvidence !== undefined || flags.profile !== undefined || flags.region !== undefined
+      ? await (await import('./live.js')).liveEnrichers(flags)
+      : undefined;
 
   const result = await audit({
     paths,
@@ -131,9 +137,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
     ...(settings.asOf !== undefined ? { asOf: settings.asOf.value } : {}),
     ...(settings.baseline !== undefined ? { baseline: settings.baseline.value } : {}),
     ...(onStage ? { onStage } : {}),
+    ...(live ? { enrichers: live.enrichers } : {}),
   });
   if (!result.ok) return failWith(result.diagnostics, outputs);
   const full = result.report;
+  live?.finish(full);
   const started = performance.now();
   const shown: Report = settings.minSeverity !== undefined ? showAtLeast(full, settings.minSeverity.value) : full;
   const quiet = settings.quiet.value;

@@ -267,7 +267,9 @@ function toFinding(
     message:
       result.reason === 'error'
         ? `the check for rule ${compiled.rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
-        : ((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback),
+        : result.reason === 'unavailable' && !compiled.messages.has('unavailable')
+          ? `${t.id}: ${String(result.args?.field)} could not be read from the live system (${String(result.args?.error)}), so this safeguard is not established`
+          : ((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback),
     reader,
     reads,
   });

@@ -70,6 +70,7 @@ export const formatJson: Formatter = function* (report) {
     files: report.files,
     summary: report.summary,
     assertions: report.assertions,
+    ...(report.live ? { live: report.live } : {}),
     // PHI-MAP 1.1 section 6: every acceptance with its state; with --baseline, its counts and the fixed ids.
     accepted: report.accepted.map((a) => ({ ...a, location: { file: a.location.file, line: a.location.line, column: a.location.column } })),
     ...(report.baseline !== undefined

@@ -50,6 +50,24 @@ function wrap(text: string, width: number | undefined, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+const LIVE_PROVENANCE = new Set(['verified', 'contradicted', 'unavailable']);
+const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Where the live facts came from: which accounts, when, how many calls, what could not be read. */
+function liveLine(live: NonNullable<Report['live']>): string {
+  const accounts = live.accounts.map((a) => `${a.id}${a.account_id ? ` ${a.account_id}` : ''}`).join(', ');
+  const from = live.from === 'evidence' ? 'saved evidence of ' : '';
+  return `Live: ${from}${live.provider} ${accounts} (${live.started}): ${live.calls} calls, ${live.unavailable.length} facts unavailable`;
+}
+
+/** One live fact behind a finding: verified, contradicted (both values), or unavailable (why). */
+function liveEvidence(e: Report['findings'][number]['evidence'][number]): string {
+  const what = `${e.subject}: ${e.field}`;
+  if (e.provenance === 'unavailable') return `live: ${what} unavailable: ${e.error ?? ''}`;
+  if (e.provenance === 'contradicted')
+    return `live: ${what} contradicted: map says ${shown(e.declared)}, account says ${shown(e.observed)} (${e.source ?? ''})`;
+  return `live: ${what} ${e.declared === undefined ? 'filled in' : 'verified'}: ${shown(e.observed)} (${e.source ?? ''})`;
+}
 /** Items joined by ", " and wrapped between items only (a citation has spaces of its own). */
 function wrapList(items: readonly string[], width: number, indent: string): string {
   const room = Math.max(40, width - indent.length - 1);
@@ -93,6 +111,7 @@ function formatTextString(result: Report, options: FormatOptions): string {
     const headline = `phi-audit ${result.tool.version}${system}`;
     const visible = `phi-audit ${result.tool.version}${result.system ? ` ${t(result.system)}:` : ''}`.length;
     out.push(width === undefined || visible + 1 + sizes.length <= width ? `${headline} ${sizes}` : `${headline}\n${wrap(sizes, width, '  ')}`);
+    if (result.live) out.push(c.dim(wrap(liveLine(result.live), width, '')));
     out.push('');
     for (const group of groupByTarget(result.findings)) {
       const first = group.findings[0]!;
@@ -116,6 +135,7 @@ function formatTextString(result: Report, options: FormatOptions): string {
         if (width === undefined || visible <= width) out.push(`${head}  ${c.dim(cites)}`);
         else out.push(head, c.dim(wrapList(f.cite.map(t), width, INDENT)));
         out.push(wrap(f.message, width, INDENT));
+        for (const e of f.evidence) if (LIVE_PROVENANCE.has(e.provenance)) out.push(c.dim(wrap(liveEvidence(e), width, INDENT)));
         if (f.accepted !== undefined) {
           out.push(c.green(wrap(`accepted: ${acceptanceLine(f.accepted)}`, width, INDENT)));
           if (f.accepted.alternative !== undefined) out.push(c.green(wrap(`documented alternative: ${f.accepted.alternative}`, width, INDENT)));

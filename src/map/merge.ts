@@ -4,6 +4,7 @@ import { issuesToDiagnostics } from '../source/issues.js';
 import { anchorOf, locate, type SourceFile, type SourceRef } from '../source/positions.js';
 import { type Candidates, closest, prepareCandidates } from '../source/suggest.js';
 import {
+  type AccountInfo,
   BUILTIN_CLASSES,
   type DataClassInfo,
   type EnvironmentInfo,
@@ -45,6 +46,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   const classRefs = new Map<string, SourceRef>();
   const environments = new Map<string, EnvironmentInfo>();
   const environmentRefs = new Map<string, SourceRef>();
+  const accounts = new Map<string, AccountInfo & { ref: SourceRef }>();
   const nodes = new Map<string, NodeInProgress>();
   const flows: FlowInProgress[] = [];
   const flowIds = new Map<string, SourceRef>();
@@ -118,6 +120,14 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       }
       environmentRefs.set(id, ref);
       environments.set(id, { id, phiAllowed: env.phi_allowed, description: env.description });
+    }
+
+    for (const [id, account] of Object.entries(spec.accounts ?? {})) {
+      const ref = { source, path: ['accounts', id] };
+      if (!checkId(id, ref, 'account')) continue;
+      const prev = accounts.get(id);
+      if (prev) report(ref, `account "${id}" is declared twice: also at ${where(prev.ref)}`);
+      else accounts.set(id, { id, spec: account, at: anchorOf(ref, 'key'), ref });
     }
 
     for (const section of NODE_SECTIONS) {
@@ -232,6 +242,19 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
         report(at('hosting'), `hosting "${spec.hosting}" has no service after the slash: write VENDOR/SERVICE (aws/s3) or VENDOR`, 'value');
       }
     }
+    if (spec.account !== undefined && !accounts.has(spec.account)) {
+      const known = accounts.size === 0 ? 'the map declares no accounts:' : `declared accounts: ${[...accounts.keys()].join(', ')}`;
+      report(
+        at('account'),
+        `account "${spec.account}" is not declared under accounts:${didYouMean(spec.account, prepareCandidates([...accounts.keys()]))} (${known})`,
+        'value',
+      );
+    } else if (spec.account === undefined && spec.resource !== undefined && accounts.size > 1) {
+      report(
+        at('resource'),
+        `"${node.id}" names a resource but no account, and the map declares ${accounts.size}: add account: (one of ${[...accounts.keys()].join(', ')})`,
+      );
+    }
     checkNodeRef(node, 'audit_log', 'log', 'logs');
     checkNodeRef(node, 'backup', 'store', 'stores');
     if (node.type === 'store' && node.spec.managed !== undefined && node.spec.kind !== 'device') {
@@ -282,6 +305,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       environments,
       nodes: finalNodes,
       flows: finalFlows,
+      ...(accounts.size > 0 ? { accounts: new Map([...accounts].map(([id, a]) => [id, { id, spec: a.spec, at: a.at }])) } : {}),
       ...(accepted.length > 0 ? { accepted } : {}),
     },
     diagnostics,

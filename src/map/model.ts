@@ -4,7 +4,7 @@ import { parseHosting } from './hosting.js';
 
 export { parseHosting };
 
-import type { AcceptanceSpec, FlowSpec, LogSpec, ServiceSpec, StoreSpec, SystemSpec, VendorSpec } from './schema.js';
+import type { AcceptanceSpec, AccountSpec, FlowSpec, LogSpec, ServiceSpec, StoreSpec, SystemSpec, VendorSpec } from './schema.js';
 
 export type NodeType = 'vendor' | 'service' | 'store' | 'log';
 export const SECTION_TYPE = { vendors: 'vendor', services: 'service', stores: 'store', logs: 'log' } as const;
@@ -51,6 +51,13 @@ export interface SystemDeclaration {
   readonly at: Anchor;
 }
 
+/** An entry of `accounts:` (format 1.1) and where it is declared. */
+export interface AccountInfo {
+  readonly id: string;
+  readonly spec: AccountSpec;
+  readonly at: Anchor;
+}
+
 export interface PhiMap {
   /** The system's name: `system:` as text, or the mapping's `name`. */
   readonly system?: string | undefined;
@@ -63,6 +70,8 @@ export interface PhiMap {
   /** Every vendor, service, store and log, in file then declaration order. */
   readonly nodes: ReadonlyMap<string, MapNode>;
   readonly flows: readonly MapFlow[];
+  /** Cloud accounts for live checks (`accounts:`); absent or empty when the map names none. */
+  readonly accounts?: ReadonlyMap<string, AccountInfo> | undefined;
   /** The `accepted:` entries of every file, in file order (triage/accept.ts). */
   readonly accepted?: readonly MapAcceptance[] | undefined;
 }
@@ -118,3 +127,13 @@ export const flowBasis = (flow: MapFlow): string | undefined => flow.spec.basis;
 /** A vendor's BAA as the map records it. */
 export const baaOf = (node: MapNode): { status: string; document?: string | undefined } | undefined => (node.type === 'vendor' ? node.spec.baa : undefined);
 export const flowCondition = (flow: MapFlow): 'normal' | 'error' | 'retry' | 'debug' => flow.spec.on ?? 'normal';
+/** The account a node lives in: its `account`, or the only account the map declares. */
+export const accountOf = (map: PhiMap, node: MapNode): AccountInfo | undefined => {
+  if (node.type === 'vendor') return undefined;
+  const accounts = map.accounts;
+  if (!accounts || accounts.size === 0) return undefined;
+  if (node.spec.account !== undefined) return accounts.get(node.spec.account);
+  return accounts.size === 1 ? accounts.values().next().value : undefined;
+};
+/** The node's cloud resource locator (`resource:`): a name or an ARN. */
+export const resourceOf = (node: MapNode): string | undefined => (node.type === 'vendor' ? undefined : node.spec.resource);

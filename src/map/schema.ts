@@ -85,6 +85,13 @@ const nodeCommon = {
   audit_log: z.string().describe('id of a logs node that records access to this node'),
   encryption: Encryption,
   backup: z.string().describe('id of a stores node that holds backups of this node'),
+  account: z.string().describe('1.1: an id from accounts: (the cloud account the node lives in); optional when there is one'),
+  resource: z
+    .string()
+    .min(1)
+    .describe(
+      '1.1: the cloud resource for live checks: bucket name, log group name, DB instance or cluster id, trail name, queue name, endpoint name, or an ARN',
+    ),
 };
 
 export const Service = z.strictObject({ ...nodeCommon, interactive: z.boolean().describe('people log in to it') }).partial();
@@ -216,6 +223,27 @@ const SystemField = z.union([text, z.record(z.string(), z.unknown())], {
   error: 'must be text (the system name) or a mapping with name, risk_analysis and incident_response',
 });
 
+/** `accounts:` (format 1.1): a cloud account live checks read; credentials never come from the map. */
+export const Account = z.strictObject({
+  provider: z.literal('aws').describe('the cloud provider: aws'),
+  account_id: z
+    .string({ error: 'account_id must be a quoted 12-digit string ("012345678901"): unquoted, YAML reads a number and drops leading zeros' })
+    .regex(/^\d{12}$/, 'account_id must be 12 digits, quoted ("012345678901")')
+    .describe('the 12-digit account id, quoted'),
+  regions: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected a region like us-east-1'))
+    .min(1)
+    .optional()
+    .describe('regions to check (default: --region or the SDK default)'),
+  role_arn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected a role ARN like arn:aws:iam::111122223333:role/phi-audit-read')
+    .optional()
+    .describe('a read-only role to assume through STS for this account'),
+  profile: z.string().min(1).optional().describe('a named profile of the AWS config files to start from (default: --profile or the default chain)'),
+  description: text.optional(),
+});
+
 /** One entry of `accepted:` (format 1.1 section 4): a finding a team has accepted as a documented risk. */
 export const Acceptance = z.strictObject({
   finding: z
@@ -239,6 +267,7 @@ export const MapFile = z.strictObject({
   description: text.optional(),
   data_classes: z.record(z.string(), DataClass).optional(),
   environments: z.record(z.string(), Environment).optional(),
+  accounts: z.record(z.string(), Account).optional().describe('1.1: cloud accounts that live checks (scan --aws) read'),
   vendors: z.record(z.string(), Vendor).optional(),
   services: z.record(z.string(), Service).optional(),
   stores: z.record(z.string(), Store).optional(),
@@ -255,5 +284,6 @@ export type LogSpec = z.infer<typeof Log>;
 export type VendorSpec = z.infer<typeof Vendor>;
 export type FlowSpec = z.infer<typeof Flow>;
 export type SystemSpec = z.infer<typeof SystemInfo>;
+export type AccountSpec = z.infer<typeof Account>;
 
 export const NODE_SECTIONS = ['vendors', 'services', 'stores', 'logs'] as const;

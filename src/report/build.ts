@@ -1,4 +1,5 @@
 /** Report stage: the evaluation, the rules and the graph turned into the one model every formatter reads. */
+import type { LiveSummary } from '../enrich/enricher.js';
 import { createFactStore, type FactReader } from '../enrich/facts.js';
 import type { Finding, RuleOutcome } from '../evaluate/finding.js';
 import type { Propagation } from '../graph/propagate.js';
@@ -42,6 +43,7 @@ export interface ReportInput {
   readonly rules: readonly LoadedRule[];
   readonly findings: readonly Finding[];
   readonly outcomes: ReadonlyMap<string, RuleOutcome>;
+  readonly live?: LiveSummary;
   /** The map's acceptances with their states (triage/accept.ts). */
   readonly accepted?: readonly AcceptanceReport[];
   /** With `--baseline` (triage/baseline.ts). */
@@ -249,6 +251,7 @@ export function buildReport(input: ReportInput): Report {
     findings: input.findings,
     outcomes: Object.fromEntries(input.outcomes),
     summary,
+    ...(input.live ? { live: input.live } : {}),
     accepted: input.accepted ?? [],
     ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
     get matrix() {

@@ -15,6 +15,7 @@
  * (width, compact, quiet, SARIF category, source root); all but `color` are optional and a formatter may ignore them.
  */
 
+import type { LiveSummary } from '../enrich/enricher.js';
 import type { Provenance } from '../enrich/facts.js';
 import type { Evidence, FindingAcceptance, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
@@ -27,6 +28,7 @@ export type {
   Evidence,
   FindingAcceptance,
   FindingStatus,
+  LiveSummary,
   Position,
   Provenance,
   RuleOutcome,
@@ -262,6 +264,8 @@ export interface Report {
   /** Per rule id. */
   readonly outcomes: Readonly<Record<string, RuleOutcome>>;
   readonly summary: Summary;
+  /** After a live run (`scan --aws`, `--evidence`): accounts, times, calls, and the facts that could not be read. */
+  readonly live?: LiveSummary;
   /** Every entry of the map's `accepted:` lists, in map order, with its state. */
   readonly accepted: readonly AcceptanceReport[];
   /** Present with `--baseline`. */

@@ -15,6 +15,7 @@ import * as flowsSrc from '../../src/checks/flows.js';
 import * as governanceSrc from '../../src/checks/governance.js';
 import * as hostingSrc from '../../src/checks/hosting.js';
 import { FUNCTIONS } from '../../src/checks/index.js';
+import * as liveSrc from '../../src/checks/live.js';
 import * as peopleSrc from '../../src/checks/people.js';
 import * as phiSrc from '../../src/checks/phi.js';
 import type { CheckFunction } from '../../src/checks/types.js';
@@ -29,12 +30,13 @@ import { table as fields } from './fields.test.js';
 import { table as flows } from './flows.test.js';
 import { table as governance } from './governance.test.js';
 import { table as hosting } from './hosting.test.js';
+import { table as live } from './live.test.js';
 import { table as people } from './people.test.js';
 import { table as phi } from './phi.test.js';
 import type { CheckRow, Family } from './tables.js';
 import { table as vendors } from './vendors.test.js';
 
-const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup, agreements, people, governance, breach };
+const TABLES: Record<Family, readonly CheckRow[]> = { fields, combinators, vendors, hosting, flows, phi, backup, agreements, people, governance, breach, live };
 const SOURCES: Record<Family, Record<string, unknown>> = {
   fields: fieldsSrc,
   combinators: combinatorsSrc,
@@ -47,6 +49,7 @@ const SOURCES: Record<Family, Record<string, unknown>> = {
   people: peopleSrc,
   governance: governanceSrc,
   breach: breachSrc,
+  live: liveSrc,
 };
 const FAMILIES = Object.keys(TABLES) as Family[];
 const CHECKS_DIR = new URL('../../src/checks/', import.meta.url);

@@ -40,7 +40,7 @@ export interface CheckRow {
   reads?: ExpectedRead[];
 }
 
-export type Family = 'fields' | 'combinators' | 'vendors' | 'hosting' | 'flows' | 'phi' | 'backup' | 'agreements' | 'people' | 'governance' | 'breach';
+export type Family = 'fields' | 'combinators' | 'vendors' | 'hosting' | 'flows' | 'phi' | 'backup' | 'agreements' | 'people' | 'governance' | 'breach' | 'live';
 
 /**
  * Register the table's tests, only when the calling file is the test file being run: the coverage meta-test imports
