@@ -3,8 +3,11 @@
  * Each command and formatter stays in a chunk of its own, loaded when used. The library (dist/index.js) stays
  * unbundled. Run by `npm run build` after tsc; not shipped.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunks are named by content hash: clear the folder so a package never ships chunks of an earlier build.
+rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
   entryPoints: { 'phi-audit': 'dist/cli/main.js' },

@@ -21,6 +21,7 @@ import { EXIT, type ExitCode, exitForReport } from './exit.js';
 import type { LiveFlags } from './live.js';
 import { emit, useColor } from './output.js';
 import { findRepoRoot, toolHomepage } from './repo-root.js';
+import { digestInputs } from './report.js';
 import { OutputError, reportProblems } from './run.js';
 
 /** What main.ts hands over: each flag as given on the command line, undefined where it was not. */
@@ -150,7 +151,10 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   for (const o of ordered) {
     // Formatting is lazy: pieces are made as they are written. Never over an input of this run (see output.ts).
     const format = await loadFormatter(o.format);
-    emit(format(shown, formatOptions(settings, env, o.file !== undefined, full.files)), o.file, { what: 'report', inputs: full.files });
+    // The gap reports carry the SHA-256 of every input, so a report can stand as evidence of what was checked.
+    const gap = o.format === 'html' || o.format === 'markdown';
+    const options = { ...formatOptions(settings, env, o.file !== undefined, full.files), ...(gap ? { inputs: digestInputs(full.files) } : {}) };
+    emit(format(shown, options), o.file, { what: 'report', inputs: full.files });
     if (o.file !== undefined && !quiet) {
       const s = full.summary;
       process.stderr.write(`phi-audit: ${s.findings} findings (${s.blocking} at or above --fail-on ${s.fail_on}) written to ${escapeTerminal(o.file)}\n`);
