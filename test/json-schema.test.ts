@@ -142,7 +142,7 @@ describe('JSON Schema for editors', () => {
 
   it('offers a snippet for a new service, store, log, vendor and flow, each valid as written', () => {
     for (const section of ['services', 'stores', 'logs', 'vendors']) {
-      const snippets = (schema.properties as Record<string, Json>)[section].defaultSnippets as { label: string; body: unknown }[];
+      const snippets = (schema.properties as Record<string, Json>)[section]?.defaultSnippets as { label: string; body: unknown }[];
       expect(snippets.length, section).toBeGreaterThan(0);
       for (const s of snippets) {
         const map = { version: 1, [section]: expand(s.body) };
@@ -150,7 +150,7 @@ describe('JSON Schema for editors', () => {
         expect(validateMapText('m.yaml', JSON.stringify(map)).diagnostics, s.label).toEqual([]);
       }
     }
-    const flows = (schema.properties as Record<string, Json>).flows;
+    const flows = (schema.properties as Record<string, Json>).flows as Json;
     for (const s of [...(flows.defaultSnippets as { body: unknown }[]), ...((flows.items as Json).defaultSnippets as { body: unknown }[])]) {
       const body = expand(s.body);
       const map = { version: 1, flows: Array.isArray(body) ? body : [body] };

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: snippet bodies hold the editor's ${1:placeholder} syntax
 /**
  * What an editor shows for each field of the map: a description (with the 45 CFR sections of the rules that read the
  * field), examples, and snippets for a new node or flow. json-schema.ts applies these while it generates the JSON
