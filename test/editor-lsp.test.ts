@@ -4,12 +4,12 @@
  * their positions, complete field names and enum values, show descriptions with citations, and offer snippets.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STARTER_MAP } from '../src/cli/starter.js';
+import { STARTER_MAP, TEMPLATES } from '../src/cli/starter.js';
 import { cli, ROOT } from './support/cli.js';
 
 const SERVER = path.join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
@@ -231,12 +231,27 @@ describe('yaml-language-server with the phi-audit schema', () => {
   it('finds nothing wrong in the starter map, and applies a `# yaml-language-server: $schema=` modeline', async () => {
     const uri = uriOf('starter.yaml'); // not matched by the settings: only the modeline links it to the schema
     expect(STARTER_MAP).toContain('# yaml-language-server: $schema=./phi-map.schema.json');
-    client.open(uri, STARTER_MAP);
-    expect(await client.diagnosticsOf(uri, () => true)).toEqual([]);
+    client.open(uri, `${STARTER_MAP}bogus_key: 1\n`); // the one mistake shows it was validated
+    const own = await client.diagnosticsOf(uri, (list) => list.length > 0);
+    expect(own.map((x) => `${at(x)} ${x.message}`)).toEqual([`${STARTER_MAP.split('\n').length - 1}:0 Property bogus_key is not allowed.`]);
     const broken = uriOf('broken.yaml');
     client.open(broken, STARTER_MAP.replace('signed: 2025-01-15', 'signed: 2025/01/15'));
     const d = await client.diagnosticsOf(broken, (list) => list.length > 0);
     expect(d.map((x) => x.message)).toEqual(['a date is written YYYY-MM-DD, e.g. 2026-01-15']);
+  }, 60_000);
+
+  it('finds nothing wrong in the init templates', async () => {
+    for (const { name } of TEMPLATES) {
+      const uri = uriOf(`${name}.phi.yaml`);
+      // One known mistake at the end shows the file was validated: it must be the only thing flagged.
+      const text = `${readFileSync(path.join(ROOT, 'templates', `${name}.yaml`), 'utf8')}bogus_key: 1\n`;
+      client.open(uri, text);
+      const d = await client.diagnosticsOf(uri, (list) => list.length > 0);
+      expect(
+        d.map((x) => `${at(x)} ${x.message}`),
+        name,
+      ).toEqual([`${text.split('\n').length - 2}:0 Property bogus_key is not allowed.`]);
+    }
   }, 60_000);
 
   it('completes field names and enum values, and offers the snippets', async () => {

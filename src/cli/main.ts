@@ -59,7 +59,8 @@ export function buildProgram(): Command {
     .command('init')
     .description('write a commented starter map (never over an existing file)')
     .argument('[file]', 'where to write it', 'phi-map.yaml')
-    .action((file: string) => run(async () => (await import('./init.js')).initCommand(file)));
+    .option('-t, --template <name>', 'start from a realistic map that scans clean: llm-app, ml-training or ehr-integration')
+    .action((file: string, opts) => run(async () => (await import('./init.js')).initCommand(file, opts)));
 
   program
     .command('schema')
