@@ -63,6 +63,17 @@ export function buildProgram(): Command {
     .action((file: string, opts) => run(async () => (await import('./init.js')).initCommand(file, opts)));
 
   program
+    .command('draft')
+    .description('draft a commented map from a Terraform plan or a CloudFormation template; --update merges into a map you have edited')
+    .argument('<file>', 'the JSON of `terraform show -json`, or a CloudFormation template (YAML or JSON)')
+    .addOption(new Option('--from <source>', 'what the file is').choices(['terraform', 'cloudformation']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write the draft to a new file instead of stdout (never over an existing file)')
+    .option('--update <map>', 'merge into this map: keeps what you added, updates what came from the infrastructure')
+    .option('--diff', 'with --update: print the changes as a unified diff')
+    .option('--write', 'with --update: save the result to that map (temporary file, then rename)')
+    .action((file: string, opts) => run(async () => (await import('./draft.js')).draftCommand(file, opts)));
+
+  program
     .command('schema')
     .description('print the JSON Schema of the map, for editor completion')
     .option('-o, --output <file>', 'write it to a file instead of stdout')

@@ -85,6 +85,7 @@ const nodeCommon = {
   audit_log: z.string().describe('id of a logs node that records access to this node'),
   encryption: Encryption,
   backup: z.string().describe('id of a stores node that holds backups of this node'),
+  resource: z.string().describe('extension: the cloud resource this node is (an ARN, or a bucket, queue or table name), for live checks'),
 };
 
 export const Service = z.strictObject({ ...nodeCommon, interactive: z.boolean().describe('people log in to it') }).partial();
