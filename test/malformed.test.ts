@@ -84,7 +84,9 @@ const CASES: Case[] = [
   {
     name: 'bad-indentation',
     args: validate('bad-indentation.yaml'),
-    lines: ['fixtures/malformed/bad-indentation.yaml:5:1: YAML: All mapping items must start at the same column'],
+    lines: [
+      'fixtures/malformed/bad-indentation.yaml:5:4: YAML: `description:` is indented 3 spaces, which lines it up with no key above it: indent it 4 spaces to put it beside `interactive:` (line 4): `    description: the public API`, or 2 spaces to put it beside `api:` (line 3): `  description: the public API`',
+    ],
   },
   {
     name: 'bad-public-access',
@@ -183,7 +185,9 @@ const CASES: Case[] = [
   {
     name: 'duplicate-key',
     args: validate('duplicate-key.yaml'),
-    lines: ['fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4)'],
+    lines: [
+      'fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4): keep one `interactive:`, or if these are two entries, give one another name',
+    ],
   },
   {
     name: 'empty-file',
@@ -341,7 +345,9 @@ const CASES: Case[] = [
   {
     name: 'tab-indentation',
     args: validate('tab-indentation.yaml'),
-    lines: ['fixtures/malformed/tab-indentation.yaml:3:1: YAML: tab used for indentation: YAML indents with spaces'],
+    lines: [
+      'fixtures/malformed/tab-indentation.yaml:3:1: YAML: line 3 is indented with a tab: YAML indents with spaces only. Use spaces, lined up with the keys it belongs beside, e.g. `  api: {}`',
+    ],
   },
   {
     name: 'top-level-list',
@@ -360,7 +366,9 @@ const CASES: Case[] = [
   {
     name: 'undefined-alias',
     args: validate('undefined-alias.yaml'),
-    lines: ['fixtures/malformed/undefined-alias.yaml:3:8: YAML: alias (*name) refers to no anchor (&name) defined before it'],
+    lines: [
+      'fixtures/malformed/undefined-alias.yaml:3:8: YAML: a value starting with * is a YAML alias (a reference to an anchor written &name), and no anchor &api-defaults is written before it: define the anchor above (`name: &api-defaults ...`), or, to keep the text, put it in quotes: `  api: "*api-defaults"`',
+    ],
   },
   {
     name: 'unknown-access-key',
@@ -511,7 +519,7 @@ const CASES: Case[] = [
     name: 'rules/yaml-syntax-error',
     args: rules('yaml-syntax-error'),
     lines: [
-      'fixtures/malformed-rules/yaml-syntax-error/team-mfa.yaml:12:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'fixtures/malformed-rules/yaml-syntax-error/team-mfa.yaml:11:12: YAML: this [ is not closed on its line: end the list with ], as in `  targets: [service]`, or write it as indented lines',
     ],
   },
   {

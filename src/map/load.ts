@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, howToRaise, type InputLimits, megabytes } from '../sour
 import { displayPath } from '../source/names.js';
 import { locate } from '../source/positions.js';
 import { type ReadOptions, readMapSource } from '../source/read-map.js';
+import { explainSchemaDiagnostics } from '../source/yaml-hints.js';
 import { discoverMapFiles } from './discover.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
@@ -53,7 +54,7 @@ export function validateMapText(displayName: string, text: string, read: ReadOpt
     };
   }
   const result = MapFile.safeParse(value);
-  if (!result.success) return { diagnostics: issuesToDiagnostics(source, MapFile, value, result.error.issues) };
+  if (!result.success) return { diagnostics: explainSchemaDiagnostics(text, issuesToDiagnostics(source, MapFile, value, result.error.issues)) };
   return { file: { source, spec: result.data }, diagnostics: [] };
 }
 
