@@ -28,6 +28,7 @@ interface CfnResource {
   readonly id: string;
   readonly type: string;
   readonly props: Record<string, unknown>;
+  readonly condition?: string;
 }
 
 const MAX_DEPTH = 64;
@@ -131,7 +132,7 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
   for (const [id, r] of Object.entries(resources)) {
     const type = str(own(r, 'Type'));
     if (!type) continue;
-    list_.push({ id, type, props: isObj(own(r, 'Properties')) ? (own(r, 'Properties') as Record<string, unknown>) : {} });
+    list_.push({ id, type, props: isObj(own(r, 'Properties')) ? (own(r, 'Properties') as Record<string, unknown>) : {}, condition: str(own(r, 'Condition')) });
   }
   list_.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const index = new CfnIndex(list_);
@@ -141,6 +142,7 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
   const addNode = (r: CfnResource, section: DraftNode['section'], fields: [string, unknown][]) => {
     const node = b.add(r.id, r.type, section, kebab(r.id));
     for (const [k, v] of fields) if (v !== undefined) node.fields.set(k, v);
+    if (r.condition) node.notes.push(`created only where the template's condition ${r.condition} holds`);
     nodeOf.set(r, node);
     return node;
   };

@@ -33,8 +33,8 @@ function ops(a: string[], b: string[]): Op[] {
         out.push({ kind: ' ', line: x[i]! });
         i++;
         j++;
-      } else if (j < y.length && (i === x.length || table[i * w + j + 1]! >= table[(i + 1) * w + j]!)) out.push({ kind: '+', line: y[j++]! });
-      else out.push({ kind: '-', line: x[i++]! });
+      } else if (i < x.length && (j === y.length || table[(i + 1) * w + j]! >= table[i * w + j + 1]!)) out.push({ kind: '-', line: x[i++]! });
+      else out.push({ kind: '+', line: y[j++]! });
     }
   }
   for (const line of a.slice(a.length - tail)) out.push({ kind: ' ', line });

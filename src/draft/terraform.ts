@@ -743,7 +743,8 @@ function captureStore(
   why: string,
 ): DraftNode {
   const bucketName = uri ? /^s3:\/\/([^/]+)/.exec(uri)?.[1] : undefined;
-  const bucket = nodeFor(index.byId(bucketName, ['aws_s3_bucket'])) ?? nodeFor(index.refs(from, ['data_capture_config']).find((x) => x.type === 'aws_s3_bucket'));
+  const bucket =
+    nodeFor(index.byId(bucketName, ['aws_s3_bucket'])) ?? nodeFor(index.refs(from, ['data_capture_config']).find((x) => x.type === 'aws_s3_bucket'));
   if (bucket) return bucket;
   const node = b.add(`capture:${uri ?? from.address}`, 'aws_sagemaker_endpoint_configuration', 'stores', `${bucketName ?? from.address}-capture`);
   node.joined.push(why);

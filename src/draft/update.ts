@@ -30,10 +30,26 @@ function canonical(v: unknown): string {
 
 const shown = (v: unknown) => (typeof v === 'object' && v !== null ? canonical(v).replace(/"/g, '') : String(v));
 
-function sourceOf(map: YAMLMap, tool: string): string | undefined {
-  const m = PROVENANCE.exec(map.commentBefore ?? '');
-  return m && m[1] === tool ? m[2] : undefined;
+/** Every comment inside a node's mapping: the person may have written fields above the draft's first comment. */
+function commentsOf(map: YAMLMap): string[] {
+  const out = [map.commentBefore ?? '', map.comment ?? ''];
+  for (const pair of map.items as Pair[]) {
+    for (const n of [pair.key, pair.value] as (Node | null)[]) {
+      if (n && typeof n === 'object') out.push((n as Node).commentBefore ?? '', (n as Node).comment ?? '');
+    }
+  }
+  return out;
 }
+
+function sourceOf(map: YAMLMap, tool: string): string | undefined {
+  for (const c of commentsOf(map)) {
+    const m = PROVENANCE.exec(c);
+    if (m) return m[1] === tool ? m[2] : undefined;
+  }
+  return undefined;
+}
+
+const isRemoved = (map: YAMLMap) => commentsOf(map).some((c) => c.includes(REMOVED));
 
 function plain(node: unknown): unknown {
   if (node === undefined || node === null) return undefined;
@@ -111,20 +127,19 @@ export function updateDocument(doc: Document.Parsed, draft: Draft): UpdateResult
       hit.map.set(k, value);
       changes.push(`~ ${hit.section}.${hit.id}.${k}: ${before === undefined ? '(not set)' : shown(before)} → ${shown(v)}`);
     }
-    const header = hit.map.commentBefore ?? '';
-    if (hit.source === undefined || header.includes(REMOVED)) {
-      const kept = header
+    if (isRemoved(hit.map)) {
+      hit.map.commentBefore = (hit.map.commentBefore ?? '')
         .split('\n')
-        .filter((l) => !l.includes(REMOVED) && !PROVENANCE.test(l))
+        .filter((l) => !l.includes(REMOVED))
         .join('\n');
-      hit.map.commentBefore = [comment(nodeHeader(draft.tool, node)), kept].filter((s) => s).join('\n');
-      if (header.includes(REMOVED)) changes.push(`~ ${hit.section}.${hit.id}: back in ${draft.input} (REMOVED note taken off)`);
+      changes.push(`~ ${hit.section}.${hit.id}: back in ${draft.input} (REMOVED note taken off)`);
     }
+    if (hit.source === undefined) hit.map.commentBefore = [comment(nodeHeader(draft.tool, node)), hit.map.commentBefore].filter((s) => s).join('\n');
   }
 
   const keys = new Set(draft.nodes.map((n) => n.key));
   for (const e of existing) {
-    if (!e.source || keys.has(e.source) || (e.map.commentBefore ?? '').includes(REMOVED)) continue;
+    if (!e.source || keys.has(e.source) || isRemoved(e.map)) continue;
     e.map.commentBefore = ` ${REMOVED} ${e.source} is no longer in ${draft.input}: delete this node if the resource is gone\n${e.map.commentBefore ?? ''}`;
     changes.push(`- ${e.section}.${e.id}: ${e.source} is no longer in ${draft.input} (marked REMOVED, not deleted)`);
   }
