@@ -3,7 +3,7 @@
  * for, and QUESTION lines for what only a person knows. Built with the yaml package's Document API so the same nodes
  * can be merged into a map the person has edited (update.ts).
  */
-import { Document, isMap, type Pair, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, YAMLMap, YAMLSeq } from 'yaml';
 import { commentText, type Draft, type DraftFlow, type DraftNode, type Section, type Tool } from './model.js';
 
 export const SECTIONS: readonly Section[] = ['services', 'stores', 'logs'];
@@ -116,5 +116,3 @@ export function draftDocument(draft: Draft, command: string): Document {
 }
 
 export const TO_STRING = { lineWidth: 0, flowCollectionPadding: true } as const;
-
-export type { Pair, Scalar };
