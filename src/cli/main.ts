@@ -74,6 +74,16 @@ export function buildProgram(): Command {
     .action((file: string, opts) => run(async () => (await import('./draft.js')).draftCommand(file, opts)));
 
   program
+    .command('explain')
+    .description('explain one finding: the rule and its citations, the PHI path hop by hop, the facts read, and the smallest change that clears it')
+    .argument('<finding-id>', 'a finding id, RULE@TARGET, as scan prints it')
+    .argument('[paths...]', 'map files, folders or globs (as for scan)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .action((id: string, paths: string[], opts) => run(async () => (await import('./explain.js')).explainCommand(id, paths, opts)));
+
+  program
     .command('schema')
     .description('print the JSON Schema of the map, for editor completion')
     .option('-o, --output <file>', 'write it to a file instead of stdout')
