@@ -501,16 +501,30 @@ function ruleOf(report: Report, id: string): ReportRule | undefined {
   return report.rules.find((r) => r.id === id);
 }
 
+/** Prose wrapped at 112 columns, each line indented. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > 112) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
+
 function render(e: Explanation): string {
   const t = escapeTerminal;
   const f = e.finding;
   const out: string[] = [];
   out.push(`${t(f.id)}  ${f.severity.toUpperCase()}${f.status === 'unknown' ? ' (not established)' : ''}  ${t(e.rule.title)}`);
   out.push(`  ${t(f.target_type)} ${t(f.target)} at ${t(formatLocation(f.location))}`);
-  out.push(`  ${t(f.message)}`);
+  out.push(wrap(t(f.message), '  '));
   if (f.folded_under) out.push(`  folded under ${t(f.folded_under)}: it follows from that finding, which is fixed first`);
   out.push('', 'Why it matters');
-  out.push(`  ${t(e.rule.rationale.trim().replace(/\s+/g, ' '))}`);
+  out.push(wrap(t(e.rule.rationale), '  '));
   out.push('', 'Citations');
   for (const c of e.rule.cite) out.push(`  ${t(c.text)}  ${t(c.standard)} (${t(c.implementation)})`);
   out.push('', 'PHI path, hop by hop');
