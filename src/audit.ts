@@ -2,14 +2,18 @@
  * The one pipeline: load → propagate → enrich → evaluate → triage → report. The CLI and the library both call
  * `audit()`; every input problem of every kind (flags, map files, rule files) is collected and returned at once.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Catalog } from './enrich/catalog.js';
 import type { Enricher } from './enrich/enricher.js';
 import { createFactStore } from './enrich/facts.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { propagate } from './graph/propagate.js';
+import { discoverMapFiles } from './map/discover.js';
 import { loadMap } from './map/load.js';
 import type { PhiMap } from './map/model.js';
 import { isCalendarDate } from './map/schema.js';
+import { collapseUnknownIds, findRootAbove, folderName, type SystemFiles, splitSystems } from './map/systems.js';
 import { TOOL_NAME, toolVersion } from './package.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/model.js';
@@ -136,4 +140,65 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
   });
   lap('report');
   return { ok: true, report };
+}
+
+/** One system's report, and the folder whose phi-map.yaml roots it (docs/map-format.md, "Several systems"). */
+export interface SystemReport {
+  /** The system's name (`system:`), else its root folder. */
+  name: string;
+  /** The root folder as the user sees it (`.` for the working folder). */
+  root: string;
+  report: Report;
+}
+
+export type SystemsResult = { ok: true; systems: SystemReport[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Audit every system the paths hold, apart (see map/systems.ts): one report a system, in root-folder order. With no
+ * paths and no phi-map.yaml in the working folder, the nearest one above it roots the run (`onNotice` says which).
+ */
+export async function auditSystems(options: AuditOptions & { onNotice?: (message: string) => void } = {}): Promise<SystemsResult> {
+  const cwd = options.cwd ?? process.cwd();
+  let paths = options.paths ?? [];
+  let only: string | undefined;
+  if (paths.length === 0) {
+    const above = findRootAbove(cwd);
+    if (above) {
+      const rootFile = ['phi-map.yaml', 'phi-map.yml'].map((n) => path.join(above, n)).find((f) => existsSync(f))!;
+      options.onNotice?.(`no phi-map.yaml here: using the map rooted at ${path.relative(cwd, rootFile).split(path.sep).join('/')} (and the files below it)`);
+      paths = [above];
+      only = above;
+    }
+  }
+  const problems: Diagnostic[] = options.asOf !== undefined ? asOfProblems(options.asOf) : [];
+  const files = collect(problems, () => discoverMapFiles(paths, cwd));
+  const rules = options.evaluate === false ? [] : (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], { cwd })));
+  if (!files || !rules || problems.length > 0) return { ok: false, diagnostics: problems };
+  const scanned = path.resolve(cwd, paths.length === 1 ? paths[0]! : '.');
+  const split = splitSystems(files, scanned, cwd);
+  if (split.diagnostics.length > 0) return { ok: false, diagnostics: split.diagnostics };
+  const systems = only !== undefined ? split.systems.filter((s) => s.root === only) : split.systems;
+  const reports: SystemReport[] = [];
+  for (const system of systems) {
+    const result = await audit({ ...options, cwd, paths: system.files, loadedRules: rules });
+    if (!result.ok) problems.push(...collapseUnknownIds(result.diagnostics, system, cwd));
+    else reports.push({ name: result.report.system ?? rootName(system, cwd), root: rootName(system, cwd), report: result.report });
+  }
+  if (problems.length > 0) return { ok: false, diagnostics: dedupe(problems) };
+  return { ok: true, systems: reports };
+}
+
+function rootName(system: SystemFiles, cwd: string): string {
+  return folderName(system.root, cwd);
+}
+
+/** Flag problems (--as-of) are found once per system: said once. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 /** `phi-audit scan`: flags → audit() → format → write. */
-import { audit } from '../audit.js';
+import { auditSystems } from '../audit.js';
 import { type Format, loadFormatter } from '../format/registry.js';
 import type { Severity } from '../rules/schema.js';
 import { noPosition } from '../source/diagnostics.js';
@@ -8,6 +8,7 @@ import { readEnv } from './env.js';
 import { type ExitCode, exitForReport } from './exit.js';
 import { emit, useColor } from './output.js';
 import { reportProblems } from './run.js';
+import { noticeOnStderr, writeSystems } from './systems.js';
 
 export interface ScanFlags {
   format: Format;
@@ -23,8 +24,9 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
   const mib = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   const onStage = env.timing ? (stage: string, ms: number) => process.stderr.write(`timing: ${stage} ${ms.toFixed(0)} ms, rss ${mib()} MiB\n`) : undefined;
   if (env.problems.length > 0) return reportProblems(env.problems.map(([name, message]) => noPosition(name, message)));
-  const result = await audit({
+  const result = await auditSystems({
     paths,
+    onNotice: noticeOnStderr,
     limits: env.limits,
     failOn: flags.failOn,
     rules: flags.rules,
@@ -32,7 +34,10 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
     ...(onStage ? { onStage } : {}),
   });
   if (!result.ok) return reportProblems(result.diagnostics);
-  const report = result.report;
+  // Several systems (map/systems.ts): each report in one output.
+  if (result.systems.length > 1)
+    return writeSystems(result.systems, flags.format, flags.output, { color: useColor(flags.color, flags.output !== undefined, env) });
+  const report = result.systems[0]!.report;
   const started = performance.now();
   // Formatting is lazy: pieces are made as they are written.
   const format = await loadFormatter(flags.format);

@@ -180,7 +180,8 @@ class Discovery {
           if (!ignored(rules, childRel, true)) subdirs.push({ dir: abs, rel: childRel, rules });
           continue;
         }
-        const wanted = NESTED_NAME.test(e.name) || (rel === '' && ROOT_NAMES.has(e.name));
+        // A phi-map.yaml below the top is the root of another system (systems.ts splits them).
+        const wanted = NESTED_NAME.test(e.name) || ROOT_NAMES.has(e.name);
         if (!wanted || ignored(rules, childRel, false)) continue;
         this.found(abs, e.isSymbolicLink(), rootReal);
       }

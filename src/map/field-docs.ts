@@ -95,6 +95,14 @@ const DOCUMENT = ['compliance/risk-analysis-2026.pdf'];
 const OWN: ReadonlyArray<readonly [string, FieldDoc]> = [
   ['version', { description: 'the map format version: always 1 in this release', examples: [1] }],
   ['system', { description: "the system's name, or a mapping with its name, risk analysis and incident response plan", examples: ['my-clinical-app'] }],
+  [
+    'part_of',
+    {
+      description:
+        "in a phi-map.yaml below another: the folder (relative to this file's) of the phi-map.yaml whose system this one joins; without it, each phi-map.yaml is a system of its own",
+      examples: ['..'],
+    },
+  ],
   ['system.name', { description: "the system's name, as reports print it", examples: ['my-clinical-app'] }],
   ['system.risk_analysis', { description: "the system's most recent risk analysis", cite: ['164.308(a)(1)(ii)(A)'] }],
   [

@@ -1,0 +1,87 @@
+/**
+ * Output for a run over several systems (docs/map-format.md, "Several systems in one repository"): each system's
+ * report written by the usual formatter, one after the other. Text and Markdown get a heading a system; JSON is one
+ * document, `{ format_version, tool, as_of, summary, systems: [{ name, root, report }] }`, each `report` exactly the
+ * single-system document; SARIF is one log with a run a system. The exit code is the worst system's.
+ */
+import type { SystemReport } from '../audit.js';
+import { type Format, loadFormatter } from '../format/registry.js';
+import type { FormatOptions, Formatter, Report } from '../report/model.js';
+import { escapeMarkdown, escapeTerminal } from '../source/escape.js';
+import { EXIT, type ExitCode, exitForReport } from './exit.js';
+import { emit } from './output.js';
+
+/** The summary of all systems: counts added up, anything else as the first system has it. */
+function combinedSummary(reports: readonly Report[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { systems: reports.length };
+  for (const r of reports) {
+    for (const [key, value] of Object.entries(r.summary)) {
+      const had = Object.hasOwn(out, key) ? out[key] : undefined;
+      if (typeof value === 'number') out[key] = (typeof had === 'number' ? had : 0) + value;
+      else if (had === undefined) out[key] = value;
+    }
+  }
+  return out;
+}
+
+function* jsonDocument(format: Formatter, systems: readonly SystemReport[], options: FormatOptions): Generator<string> {
+  const first = systems[0]!.report;
+  const head = JSON.stringify({ format_version: '1.1', tool: first.tool, as_of: first.as_of, summary: combinedSummary(systems.map((s) => s.report)) }, null, 2);
+  yield `${head.slice(0, -2)},\n  "systems": [\n`;
+  for (const [i, s] of systems.entries()) {
+    yield `{"name":${JSON.stringify(s.name)},"root":${JSON.stringify(s.root)},"report":\n`;
+    yield* format(s.report, options);
+    yield `}${i + 1 < systems.length ? ',' : ''}\n`;
+  }
+  yield '  ]\n}\n';
+}
+
+function* sarifLog(format: Formatter, systems: readonly SystemReport[], options: FormatOptions): Generator<string> {
+  let log: { runs: unknown[] } | undefined;
+  for (const s of systems) {
+    const one = JSON.parse([...format(s.report, options)].join('')) as { runs: unknown[] };
+    if (log) log.runs.push(...one.runs);
+    else log = one;
+  }
+  yield `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function* sections(format: Format, formatter: Formatter, systems: readonly SystemReport[], options: FormatOptions): Generator<string> {
+  for (const [i, s] of systems.entries()) {
+    const title = `system ${s.name} (${s.root}), ${i + 1} of ${systems.length}`;
+    yield format === 'markdown' ? `${i > 0 ? '\n' : ''}# ${escapeMarkdown(title)}\n\n` : `${i > 0 ? '\n' : ''}=== ${escapeTerminal(title)} ===\n`;
+    yield* formatter(s.report, options);
+  }
+}
+
+/** Every system's report in one output, in the chosen format. */
+export async function formatSystems(format: Format, systems: readonly SystemReport[], options: FormatOptions): Promise<Iterable<string>> {
+  const formatter = await loadFormatter(format);
+  if (format === 'json') return jsonDocument(formatter, systems, options);
+  if (format === 'sarif') return sarifLog(formatter, systems, options);
+  return sections(format, formatter, systems, options);
+}
+
+/** The worst exit code of the systems. */
+function exitForSystems(systems: readonly SystemReport[]): ExitCode {
+  return systems.some((s) => exitForReport(s.report) === EXIT.findings) ? EXIT.findings : EXIT.clean;
+}
+
+/** A line on stderr for what the run chose by itself (the root found above the working folder). */
+export function noticeOnStderr(message: string): void {
+  process.stderr.write(`phi-audit: ${escapeTerminal(message)}\n`);
+}
+
+/** `scan` over several systems: every report in one output (stdout or --output), exit code the worst. */
+export async function writeSystems(systems: readonly SystemReport[], format: Format, output: string | undefined, options: FormatOptions): Promise<ExitCode> {
+  const inputs = [...new Set(systems.flatMap((s) => s.report.files))];
+  emit(await formatSystems(format, systems, options), output, { what: 'report', inputs });
+  if (output !== undefined) {
+    const findings = systems.reduce((n, s) => n + s.report.summary.findings, 0);
+    const blocking = systems.reduce((n, s) => n + s.report.summary.blocking, 0);
+    process.stderr.write(
+      `phi-audit: ${systems.length} systems, ${findings} findings (${blocking} at or above --fail-on ${systems[0]!.report.summary.fail_on}) written to ${escapeTerminal(output)}\n`,
+    );
+  }
+  return exitForSystems(systems);
+}
