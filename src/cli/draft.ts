@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Document } from 'yaml';
 import { draftFromCloudFormation } from '../draft/cloudformation.js';
 import { unifiedDiff } from '../draft/diff.js';
 import { parseJson, parseTemplate, readInput } from '../draft/input.js';
@@ -37,10 +38,8 @@ function usage(message: string): never {
 }
 
 /** Our own output must be a map the schema accepts: a draft that is not is our bug, not the user's. */
-function checkShape(text: string): void {
-  const parsed = parseYaml('draft', text, 'a PHI map');
-  if (!parsed.ok) throw new Error(`the draft is not valid YAML: ${parsed.diagnostics[0]?.message}`);
-  const result = MapFile.safeParse(parsed.value);
+function checkShape(doc: Document): void {
+  const result = MapFile.safeParse(doc.toJS({ maxAliasCount: 10_000 }));
   if (!result.success)
     throw new Error(`the draft does not fit the map schema: ${result.error.issues[0]?.message} at ${result.error.issues[0]?.path.join('.')}`);
 }
@@ -69,19 +68,21 @@ export async function draftCommand(input: string, opts: DraftOptions): Promise<E
     if (!parsed.ok) return reportProblems(parsed.diagnostics);
     const doc = parsed.source.doc;
     if (!doc) throw new Error('the map was read without its syntax tree');
-    const { changes } = updateDocument(doc, draft);
+    const { changes } = updateDocument(doc, draft, mapShown);
+    checkShape(doc);
     result = doc.toString(TO_STRING);
     summary =
       changes.length === 0
         ? `${mapShown} is up to date with ${shown}`
         : `${changes.length} change${changes.length === 1 ? '' : 's'} from ${shown}:\n${changes.map((c) => `  ${c}`).join('\n')}`;
   } else {
-    result = draftDocument(draft, command).toString(TO_STRING);
+    const doc = draftDocument(draft, command);
+    checkShape(doc);
+    result = doc.toString(TO_STRING);
     const count = (s: string) => draft.nodes.filter((n) => n.section === s).length;
     const questions = draft.nodes.reduce((n, node) => n + node.questions.length, 0);
     summary = `drafted ${count('services')} services, ${count('stores')} stores, ${count('logs')} logs and ${draft.flows.length} flows from ${shown}; ${questions} questions to answer (QUESTION comments)`;
   }
-  checkShape(result);
 
   if (opts.diff) {
     emit([unifiedDiff(original ?? '', result, opts.update!)], opts.output, { what: 'map draft', cwd });

@@ -104,7 +104,8 @@ export function draftDocument(draft: Draft, command: string): Document {
     const nodes = draft.nodes.filter((n) => n.section === section).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (nodes.length === 0) continue;
     const map = new YAMLMap();
-    for (const node of nodes) map.add(doc.createPair(node.id, nodeMap(doc, draft.tool, node)));
+    // Ids are unique (model.ts): push, where add() would search every earlier key (quadratic in 20,000 nodes).
+    for (const node of nodes) map.items.push(doc.createPair(node.id, nodeMap(doc, draft.tool, node)));
     doc.add(doc.createPair(section, map));
   }
   if (draft.flows.length > 0) {

@@ -5,6 +5,7 @@
  * REMOVED comment, never deleted; a new one is added with its questions.
  */
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { InputError } from '../source/diagnostics.js';
 import type { Draft, DraftNode } from './model.js';
 import { toId } from './model.js';
 import { awsVendor, comment, flowMap, nodeFields, nodeHeader, nodeMap, PROVENANCE, provenance, REMOVED, SECTIONS } from './render.js';
@@ -57,12 +58,24 @@ function plain(node: unknown): unknown {
   return typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : node;
 }
 
+/** A top-level section as a mapping, created when absent or empty; anything else is the person's to fix first. */
+function sectionMap(doc: Document.Parsed, name: string, file: string): YAMLMap {
+  const sec = doc.get(name, true);
+  if (isMap(sec)) return sec;
+  if (sec !== undefined && sec !== null && !(isScalar(sec) && sec.value === null)) {
+    throw new InputError([{ file, line: 1, column: 1, message: `${name}: is not a mapping: fix the map (phi-audit validate says where) before updating it` }]);
+  }
+  const map = new YAMLMap();
+  doc.set(name, map);
+  return map;
+}
+
 export interface UpdateResult {
   /** One line per change, for the person to read. */
   changes: string[];
 }
 
-export function updateDocument(doc: Document.Parsed, draft: Draft): UpdateResult {
+export function updateDocument(doc: Document.Parsed, draft: Draft, map: string): UpdateResult {
   const changes: string[] = [];
   const existing: Existing[] = [];
   const ids = new Set<string>();
@@ -105,17 +118,16 @@ export function updateDocument(doc: Document.Parsed, draft: Draft): UpdateResult
     node.id = id;
   }
 
-  if (!isMap(doc.getIn(['vendors', 'aws'], true))) {
-    if (!isMap(doc.get('vendors', true))) doc.set('vendors', new YAMLMap());
-    (doc.get('vendors', true) as YAMLMap).set('aws', awsVendor(doc));
+  if (!isMap(doc.getIn(['vendors', 'aws'], true)) && !ids.has('aws')) {
+    sectionMap(doc, 'vendors', map).set('aws', awsVendor(doc));
     changes.push('+ vendors.aws');
   }
 
   for (const node of draft.nodes) {
     const hit = matched.get(node);
     if (!hit) {
-      if (!isMap(doc.get(node.section, true))) doc.set(node.section, new YAMLMap());
-      (doc.get(node.section, true) as YAMLMap).set(node.id, nodeMap(doc, draft.tool, node));
+      // The id is new in the file (checked against every id above): push, not set() (which searches every key).
+      sectionMap(doc, node.section, map).items.push(doc.createPair(node.id, nodeMap(doc, draft.tool, node)));
       changes.push(`+ ${node.section}.${node.id} (${provenance(draft.tool, node.key)})`);
       continue;
     }
@@ -146,6 +158,9 @@ export function updateDocument(doc: Document.Parsed, draft: Draft): UpdateResult
 
   // Flows: add the new ones; mark those the draft wrote that the code no longer states.
   let flows = doc.get('flows', true);
+  if (flows !== undefined && flows !== null && !isSeq(flows) && !(isScalar(flows) && flows.value === null)) {
+    throw new InputError([{ file: map, line: 1, column: 1, message: 'flows: is not a list: fix the map (phi-audit validate says where) before updating it' }]);
+  }
   if (!isSeq(flows)) {
     flows = new YAMLSeq();
     if (draft.flows.length > 0) doc.set('flows', flows);
