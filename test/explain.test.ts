@@ -167,6 +167,21 @@ describe('phi-audit explain', () => {
     expect(far.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it('finds the finding in whichever system of a repository holds it, as scan splits them', () => {
+    const repo = 'fixtures/systems/repo';
+    const r = cli(['explain', 'public-access@claims-db', repo]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('store claims-db at fixtures/systems/repo/billing/phi-map.yaml:');
+    expect(r.stdout).toMatch(/via flow api->claims-db at fixtures\/systems\/repo\/billing\/team\/exports\.phi\.yaml:\d+:5/);
+    // An id two systems share: which one is meant is not guessed.
+    const both = cli(['explain', 'audit-log-declared@api', repo]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(
+      /more than one finding has this id in this scan: each of the systems billing .*, intake .* has one: give that system's folder as the path/,
+    );
+    expect(cli(['explain', 'audit-log-declared@api', `${repo}/billing`]).status).toBe(0);
+  });
+
   it('escapes user text for the terminal', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'phi-explain-esc-'));
     writeFileSync(

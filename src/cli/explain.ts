@@ -6,13 +6,13 @@
  */
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { auditMap } from '../audit.js';
+import { auditSystems } from '../audit.js';
 import { loadMap } from '../map/load.js';
 import { backupOf, flowData, hostingOf, type MapFlow, type MapNode, type PhiMap, subprocessorsOf } from '../map/model.js';
 import type { Evidence, Report, ReportFinding, ReportRule } from '../report/model.js';
 import { loadRules } from '../rules/load.js';
 import type { CheckSpec, LoadedRule, Severity } from '../rules/schema.js';
-import { type Diagnostic, formatDiagnostic, formatLocation, InputError, noPosition } from '../source/diagnostics.js';
+import { formatDiagnostic, formatLocation, InputError, noPosition } from '../source/diagnostics.js';
 import { escapeTerminal } from '../source/escape.js';
 import { readRegularFile } from '../source/files.js';
 import { type Anchor, type Position, position } from '../source/positions.js';
@@ -21,6 +21,7 @@ import { readEnv } from './env.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { emit } from './output.js';
 import { reportProblems } from './run.js';
+import { noticeOnStderr } from './systems.js';
 
 export interface ExplainFlags {
   format: 'text' | 'json';
@@ -564,34 +565,45 @@ export async function explainCommand(findingId: string, paths: string[], flags: 
   const env = readEnv();
   if (env.problems.length > 0) return reportProblems(env.problems.map(([name, message]) => noPosition(name, message)));
   const cwd = process.cwd();
-  const problems: Diagnostic[] = [];
-  let map: PhiMap | undefined;
-  let rules: LoadedRule[] | undefined;
-  try {
-    map = loadMap(paths, { cwd, limits: env.limits });
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    problems.push(...err.diagnostics);
-  }
+  let rules: LoadedRule[];
   try {
     rules = loadRules(flags.rules, { cwd });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    problems.push(...err.diagnostics);
+    return reportProblems(err.diagnostics);
   }
-  if (problems.length > 0 || !map || !rules) return reportProblems(problems);
-  const result = await auditMap(map, { loadedRules: rules, failOn: 'none', ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}) });
+  // The same systems, found the same way, as `scan` with these paths (several phi-map.yaml roots, root found above).
+  const result = await auditSystems({
+    paths,
+    cwd,
+    onNotice: noticeOnStderr,
+    limits: env.limits,
+    loadedRules: rules,
+    failOn: 'none',
+    ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
+  });
   if (!result.ok) return reportProblems(result.diagnostics);
-  const report = result.report;
-  const finding = report.findings.find((f) => f.id === findingId);
-  if (!finding) {
-    const ids = report.findings.map((f) => f.id);
+  const holders = result.systems.filter((s) => s.report.findings.some((f) => f.id === findingId));
+  if (holders.length !== 1) {
+    const ids = result.systems.flatMap((s) => s.report.findings.map((f) => f.id));
     const hint = closest(findingId, ids);
-    const more = ids.length === 0 ? 'this scan has no findings' : hint ? `did you mean "${hint}"?` : '`phi-audit scan --format json` lists the finding ids';
-    // The scan ran: only the id is wrong, so no "nothing was checked".
-    process.stderr.write(`${formatDiagnostic(noPosition(findingId, `no finding with this id in this scan: ${more}`))}\n`);
+    const more =
+      holders.length > 1
+        ? `each of the systems ${holders.map((h) => `${h.name} (${h.root})`).join(', ')} has one: give that system's folder as the path`
+        : ids.length === 0
+          ? 'this scan has no findings'
+          : hint
+            ? `did you mean "${hint}"?`
+            : '`phi-audit scan --format json` lists the finding ids';
+    const what = holders.length > 1 ? 'more than one finding has this id in this scan' : 'no finding with this id in this scan';
+    // The scan ran: only the id is wrong (or ambiguous), so no "nothing was checked".
+    process.stderr.write(`${formatDiagnostic(noPosition(findingId, `${what}: ${more}`))}\n`);
     return EXIT.input;
   }
+  const report = holders[0]!.report;
+  const finding = report.findings.find((f) => f.id === findingId)!;
+  // The system's map again, from the files its report names, for the flows' declarations and the map's anchors.
+  const map = loadMap(report.files, { cwd, limits: env.limits });
   const rule = rules.find((r) => r.id === finding.rule)!;
   const reportRule = ruleOf(report, finding.rule);
   const where = new FieldLocator(cwd);
