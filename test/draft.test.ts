@@ -157,6 +157,18 @@ describe('draft --from cloudformation on real public templates', () => {
     expect(text).toContain('# KMS key S3KmsSourceBucket: rotation on');
   });
 
+  it('SAM function invoked by a queue that a bucket notifies (aws-samples serverless-patterns s3-sqs-lambda)', { timeout: 60_000 }, () => {
+    const { text, map, file } = draft('cloudformation', 'sam-s3-sqs-lambda/template.yaml');
+    loadsValidatesScans(file);
+    expect(map.services?.['resizer-function']).toMatchObject({ hosting: 'aws/lambda' });
+    expect(map.flows).toEqual([
+      { from: 'resizer-queue', to: 'resizer-function' },
+      { from: 'source-bucket', to: 'resizer-queue' },
+    ]);
+    expect(flowLine(text, 'resizer-queue', 'resizer-function')).toContain('# from cloudformation: ResizerFunction (Events.MySQSEvent, SQS)');
+    expect(text).toContain('its name is the stack parameter SourceBucketName');
+  });
+
   it('Aurora from a snapshot with a public instance (awslabs DMS template, JSON): public_access from the instance', { timeout: 60_000 }, () => {
     const { text, map, file } = draft('cloudformation', 'cfn-dms-aurora-s3/template.json');
     loadsValidatesScans(file);
@@ -437,6 +449,25 @@ describe('bad and hostile input: exit 2 with a place to look, never a stack trac
     const r = run('terraform', 'big.json', big, { PHI_AUDIT_MAX_FILE_MB: '1' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/big\.json: is 1\.\d+ MB, more than the limit of 1(\.0)? MB per file/);
+  });
+
+  it('a state (values.root_module) drafts the same nodes as the plan', { timeout: 60_000 }, () => {
+    const plan = JSON.parse(readFileSync(path.join(FIX, 'tf-edge/plan.json'), 'utf8')) as { planned_values: unknown };
+    const r = run('terraform', 'state.json', JSON.stringify({ format_version: '1.0', terraform_version: '1.7.5', values: plan.planned_values }));
+    expect(r.status, r.stderr).toBe(0);
+    const fromState = parse(r.stdout) as MapShape;
+    expect(Object.keys(fromState.stores ?? {})).toContain('acme-patient-records');
+    expect(fromState.stores?.['acme-ehr']).toMatchObject({ encryption: { at_rest: 'aes-256' }, public_access: 'blocked' });
+  });
+
+  it('--update refuses a map whose section is not a mapping, and leaves it as it was', () => {
+    const dir = mkdtempSync(path.join(work, 'badmap-'));
+    const body = 'version: 1\nstores:\n  - not a mapping\n';
+    writeFileSync(path.join(dir, 'phi-map.yaml'), body);
+    const r = cli(['draft', '--from', 'terraform', path.join(FIX, 'tf-sqs-kms/plan.json'), '--update', 'phi-map.yaml', '--write'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('stores: is not a mapping');
+    expect(readFileSync(path.join(dir, 'phi-map.yaml'), 'utf8')).toBe(body);
   });
 
   it('an empty state drafts an empty map that still validates', () => {

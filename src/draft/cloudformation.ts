@@ -229,7 +229,8 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
         break;
       }
       case 'AWS::DynamoDB::Table':
-      case 'AWS::DynamoDB::GlobalTable': {
+      case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::Serverless::SimpleTable': {
         const node = addNode(r, 'stores', [
           ['kind', 'database'],
           ['hosting', 'aws/dynamodb'],
@@ -292,7 +293,8 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
         ask(node, 'stream');
         break;
       }
-      case 'AWS::Lambda::Function': {
+      case 'AWS::Lambda::Function':
+      case 'AWS::Serverless::Function': {
         const node = addNode(r, 'services', [['hosting', 'aws/lambda']]);
         physical(node, own(p, 'FunctionName'));
         node.description = `Lambda function (${r.id})`;
@@ -435,9 +437,11 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
         b.flow(fn, nodeFor(index.link(r, at(p, 'DestinationConfig', 'OnSuccess', 'Destination'))), `${r.id} (on-success destination)`);
         break;
       }
-      case 'AWS::Lambda::Function': {
+      case 'AWS::Lambda::Function':
+      case 'AWS::Serverless::Function': {
         const fn = nodeFor(r)!;
         b.flow(fn, nodeFor(index.link(r, at(p, 'DeadLetterConfig', 'TargetArn'))), `${r.id} (DeadLetterConfig)`, 'error');
+        if (r.type === 'AWS::Serverless::Function') serverlessFlows(b, index, nodeFor, r, fn);
         const named = index.link(r, at(p, 'LoggingConfig', 'LogGroup'), ['AWS::Logs::LogGroup']);
         const fname = str(own(p, 'FunctionName'));
         const group =
@@ -530,4 +534,36 @@ function at(v: unknown, ...path: string[]): unknown {
   let cur = v;
   for (const p of path) cur = own(cur, p);
   return cur;
+}
+
+/** A SAM function's Events (the sources that invoke it), DeadLetterQueue and EventInvokeConfig destinations. */
+function serverlessFlows(
+  b: DraftBuilder,
+  index: CfnIndex,
+  nodeFor: (r: CfnResource | undefined) => DraftNode | undefined,
+  r: CfnResource,
+  fn: DraftNode,
+): void {
+  const events = own(r.props, 'Events');
+  if (isObj(events)) {
+    for (const [name, event] of Object.entries(events)) {
+      const type = str(own(event, 'Type'));
+      const ep = own(event, 'Properties');
+      const source =
+        type === 'SQS'
+          ? own(ep, 'Queue')
+          : type === 'S3'
+            ? own(ep, 'Bucket')
+            : type === 'SNS'
+              ? own(ep, 'Topic')
+              : type === 'DynamoDB' || type === 'Kinesis'
+                ? own(ep, 'Stream')
+                : undefined;
+      if (source !== undefined) b.flow(nodeFor(index.link(r, source)), fn, `${r.id} (Events.${name}, ${type})`);
+    }
+  }
+  b.flow(fn, nodeFor(index.link(r, at(r.props, 'DeadLetterQueue', 'TargetArn'))), `${r.id} (DeadLetterQueue)`, 'error');
+  const dest = at(r.props, 'EventInvokeConfig', 'DestinationConfig');
+  b.flow(fn, nodeFor(index.link(r, at(dest, 'OnFailure', 'Destination'))), `${r.id} (EventInvokeConfig on-failure destination)`, 'error');
+  b.flow(fn, nodeFor(index.link(r, at(dest, 'OnSuccess', 'Destination'))), `${r.id} (EventInvokeConfig on-success destination)`);
 }
