@@ -2,7 +2,6 @@
  * The one pipeline: load → propagate → enrich → evaluate → triage → report. The CLI and the library both call
  * `audit()`; every input problem of every kind (flags, map files, rule files) is collected and returned at once.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from './enrich/catalog.js';
 import type { Enricher } from './enrich/enricher.js';
@@ -13,7 +12,7 @@ import { discoverMapFiles } from './map/discover.js';
 import { loadMap } from './map/load.js';
 import type { PhiMap } from './map/model.js';
 import { isCalendarDate } from './map/schema.js';
-import { collapseUnknownIds, findRootAbove, folderName, type SystemFiles, splitSystems } from './map/systems.js';
+import { collapseUnknownIds, folderName, isRootHere, runRoot, type SystemFiles, splitSystems } from './map/systems.js';
 import { TOOL_NAME, toolVersion } from './package.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/model.js';
@@ -162,12 +161,12 @@ export async function auditSystems(options: AuditOptions & { onNotice?: (message
   let paths = options.paths ?? [];
   let only: string | undefined;
   if (paths.length === 0) {
-    const above = findRootAbove(cwd);
-    if (above) {
-      const rootFile = ['phi-map.yaml', 'phi-map.yml'].map((n) => path.join(above, n)).find((f) => existsSync(f))!;
-      options.onNotice?.(`no phi-map.yaml here: using the map rooted at ${path.relative(cwd, rootFile).split(path.sep).join('/')} (and the files below it)`);
-      paths = [above];
-      only = above;
+    const rootFile = runRoot(cwd);
+    if (rootFile) {
+      const why = isRootHere(cwd) ? 'this phi-map.yaml is part_of another system' : 'no phi-map.yaml here';
+      options.onNotice?.(`${why}: using the map rooted at ${path.relative(cwd, rootFile).split(path.sep).join('/')} (and the files below it)`);
+      only = path.dirname(rootFile);
+      paths = [only];
     }
   }
   const problems: Diagnostic[] = options.asOf !== undefined ? asOfProblems(options.asOf) : [];

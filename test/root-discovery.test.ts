@@ -37,6 +37,17 @@ describe('root discovery', () => {
     expect(doc.files).toEqual([path.join(dir, 'billing', 'phi-map.yaml'), 'exports.phi.yaml']);
   }, 30_000);
 
+  it('follows part_of: from inside a system that joins another, the run is the joined system', () => {
+    const dir = repo('repo');
+    mkdirSync(path.join(dir, 'intake', 'reporting', 'queries'));
+    for (const cwd of [path.join(dir, 'intake', 'reporting'), path.join(dir, 'intake', 'reporting', 'queries')]) {
+      const r = cli(['validate'], { cwd });
+      expect(r.stdout).toBe('ok: 2 files, 4 nodes, 2 flows; PHI reaches 4 nodes\n');
+      expect(r.stderr).toMatch(/: using the map rooted at (\.\.\/)+phi-map\.yaml \(and the files below it\)\n$/);
+      expect(r.status).toBe(0);
+    }
+  }, 30_000);
+
   it('stops at the repository top: a phi-map.yaml above the .git folder is not used', () => {
     const outer = mkdtempSync(path.join(tmpdir(), 'phi-outer-'));
     cpSync(path.join(ROOT, 'fixtures/systems/repo/intake/phi-map.yaml'), path.join(outer, 'phi-map.yaml'));

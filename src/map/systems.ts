@@ -20,7 +20,8 @@ function isRootFile(file: string): boolean {
   return ROOT_FILES.includes(path.basename(file).toLowerCase());
 }
 
-function holdsRoot(dir: string): boolean {
+/** Whether `dir` holds a phi-map.yaml (or .yml). */
+export function isRootHere(dir: string): boolean {
   return ROOT_FILES.some((name) => existsSync(path.join(dir, name)));
 }
 
@@ -28,16 +29,40 @@ function holdsRoot(dir: string): boolean {
  * The nearest folder above `cwd` holding a root file, when `cwd` holds none; undefined when there is none up to the
  * repository's top (the first folder with `.git`, itself included) or the filesystem's root.
  */
-export function findRootAbove(cwd: string): string | undefined {
+function findRootAbove(cwd: string): string | undefined {
   let dir = path.resolve(cwd);
-  if (holdsRoot(dir) || existsSync(path.join(dir, '.git'))) return undefined;
+  if (isRootHere(dir) || existsSync(path.join(dir, '.git'))) return undefined;
   for (;;) {
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
-    if (holdsRoot(dir)) return dir;
+    if (isRootHere(dir)) return dir;
     if (existsSync(path.join(dir, '.git'))) return undefined;
   }
+}
+
+function rootFileIn(dir: string): string | undefined {
+  return ROOT_FILES.map((name) => path.join(dir, name)).find((f) => existsSync(f));
+}
+
+/**
+ * The root file a run with no paths starts from, when it is not the working folder's own: the nearest above it (see
+ * findRootAbove), or, where that file or the working folder's own declares `part_of:`, the root it joins (followed to
+ * its end). Undefined when the working folder's own walk is the run.
+ */
+export function runRoot(cwd: string): string | undefined {
+  const here = path.resolve(cwd);
+  let dir = isRootHere(here) ? here : findRootAbove(here);
+  const seen = new Set<string>();
+  while (dir !== undefined && !seen.has(dir)) {
+    seen.add(dir);
+    const declared = partOf(rootFileIn(dir)!);
+    const target = declared ? path.resolve(dir, declared.target) : undefined;
+    if (!target || !isRootHere(target)) break;
+    dir = target;
+  }
+  if (dir === undefined || dir === here) return undefined;
+  return rootFileIn(dir);
 }
 
 export interface SystemFiles {
