@@ -252,6 +252,22 @@ describe('newcomer YAML slips', () => {
     }
   });
 
+  it('explaining stays linear on huge lines (900,000 spaces where a slip is looked for)', () => {
+    const S = ' '.repeat(900_000);
+    for (const text of [
+      `version: 1\nservices:\n  api: { a:${S}b: c }\n`,
+      `version: 1\nservices:\n  api:\n    description: x\n      k${S}x: y\n`,
+      `version: 1\nservices:\n  api:\n    a: 1\n   b${S}: 2\n`,
+      `version: 1\nservices:\n  api: { data: [phi${S}x\n`,
+    ]) {
+      const started = performance.now();
+      const r = validateMapText('huge.yaml', text, { fast: false });
+      expect(r.diagnostics.length).toBeGreaterThan(0);
+      // A quadratic scan of this line takes minutes; a linear one well under a second on a quiet machine.
+      expect(performance.now() - started).toBeLessThan(10_000);
+    }
+  }, 60_000);
+
   it('the CLI exits 2 and prints each message as file:line:column', () => {
     const r = cli(['validate', ...[...byFile.keys()].map((f) => `${DIR}/${f}.yaml`)]);
     expect(r.status).toBe(2);

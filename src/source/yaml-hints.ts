@@ -18,7 +18,10 @@ export interface Hint {
 const WINDOW = 64;
 
 /** A `key:` at the start of a line (after any `- ` list markers): the column of the key and its text. */
-const KEY_LINE = /^( *)((?:- +)*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\]&*!|>%@`,-][^#]*?)[ \t]*:(?:[ \t]+|$)/;
+const KEY_LINE = /^( *)((?:- +)*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\]&*!|>%@`,-][^#:]*):(?:[ \t]+|$)/;
+
+/** Keys are short: a line is matched on its first characters only, so a huge line costs no more than a short one. */
+const KEY_SCAN = 4096;
 
 interface KeyAt {
   /** 0-based column of the key. */
@@ -31,11 +34,11 @@ interface KeyAt {
 }
 
 function keyAt(line: string): KeyAt | undefined {
-  const m = KEY_LINE.exec(line);
+  const m = KEY_LINE.exec(line.length > KEY_SCAN ? line.slice(0, KEY_SCAN) : line);
   if (!m) return undefined;
   const column = m[1]!.length + m[2]!.length;
   const valueColumn = m[0].length;
-  return { column, key: m[3]!, valueColumn, value: valueText(line.slice(valueColumn)) };
+  return { column, key: m[3]!.trimEnd(), valueColumn, value: valueText(line.slice(valueColumn)) };
 }
 
 /** A plain value's text: up to a comment (` #`) or the end of the line, blanks trimmed. */
@@ -305,10 +308,12 @@ function inFlowMapping(lines: Lines, index: number, offset: number): Hint | unde
   const close = line.indexOf('}', open);
   const inside = line.slice(open + 1, close < 0 ? undefined : close);
   const entries = inside.split(',');
-  const bad = entries.find((e) => /^\s*[^:"']+:\s+[^"'].*:(\s|$)/.test(e));
+  const bad = entries.find((e) => /^\s*[^\s:"'][^:"']*:\s+[^\s"'].*:(\s|$)/.test(e));
   if (!bad) return undefined;
-  const m = /^(\s*[^:]+):\s+(.*?)(\s*)$/.exec(bad)!;
-  const fixed = inside.replace(bad, `${m[1]}: ${quoteYaml(m[2]!)}${m[3]}`);
+  const colon = bad.indexOf(':');
+  const value = bad.slice(colon + 1).trim();
+  const trailing = bad.slice(bad.trimEnd().length);
+  const fixed = inside.replace(bad, `${bad.slice(0, colon)}: ${quoteYaml(value)}${trailing}`);
   return {
     offset: lines.start(index) + open + 1 + inside.indexOf(bad) + (bad.length - bad.trimStart().length),
     message: `inside { }, ": " separates a key from its value and "," separates entries, so a value holding either must be quoted: write ${shown(`{${fixed}${close < 0 ? ' ' : ''}}`)}`,
