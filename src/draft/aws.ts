@@ -1,5 +1,5 @@
 /** What AWS resource attributes say in the map's words, shared by the Terraform and CloudFormation readers. */
-import type { DraftNode } from './model.js';
+import type { DraftBuilder, DraftNode } from './model.js';
 
 export type KeyOwner = 'customer-managed' | 'provider-managed' | undefined;
 
@@ -60,3 +60,43 @@ export const S3_DEFAULT_NOTE =
 
 export const CLOUDWATCH_NOTE = 'CloudWatch Logs encrypts log data at rest; with no KMS key the key is AWS owned';
 export const DYNAMODB_NOTE = 'DynamoDB encrypts every table at rest (AES-256); without a KMS key the key is AWS owned or AWS managed';
+
+interface DatabaseFacts {
+  encrypted: boolean | undefined;
+  key: () => KeyOwner;
+  keyGiven: boolean;
+  publicly: boolean | undefined;
+  retention: number | undefined;
+  deletion: boolean | undefined;
+  iamAuth: boolean | undefined;
+  builder: DraftBuilder;
+  keyBase: string;
+}
+
+/** RDS and Aurora, from either reader: encryption, public endpoint, automated backups. */
+export function databaseFacts(node: DraftNode, f: DatabaseFacts): void {
+  if (f.encrypted === true) setEncryption(node, 'aes-256', f.keyGiven ? f.key() : 'provider-managed');
+  else if (f.encrypted === false) setEncryption(node, 'none', undefined);
+  if (f.publicly === true) node.fields.set('public_access', 'allowed');
+  else if (f.publicly === false) node.fields.set('public_access', 'blocked');
+  if (f.retention !== undefined && f.retention > 0) {
+    node.fields.set('point_in_time_recovery', true);
+    const backup = f.builder.add(`${f.keyBase}#backups`, node.type, 'stores', `${node.name}-backups`);
+    backup.fields.set('kind', 'backup');
+    backup.fields.set('hosting', node.fields.get('hosting'));
+    const enc = node.fields.get('encryption');
+    if (enc !== undefined) backup.fields.set('encryption', enc);
+    backup.description = `automated backups of ${node.description ?? 'the database'}, kept ${f.retention} days`;
+    backup.notes.push('RDS keeps automated backups encrypted with the database’s own key');
+    node.fields.set('backup', backup);
+  } else if (f.retention === 0) node.notes.push('automated backups are off (backup retention 0 days)');
+  if (f.deletion !== undefined) node.notes.push(`deletion protection is ${f.deletion ? 'on' : 'off'}`);
+  if (f.iamAuth === true) node.notes.push('IAM database authentication is on');
+}
+
+/** A database instance in a cluster: a public endpoint on any instance makes the cluster reachable. */
+export function joinClusterInstance(cluster: DraftNode, instance: string, publicly: boolean | undefined): void {
+  cluster.joined.push(`${instance} (cluster instance)`);
+  if (publicly === true) cluster.fields.set('public_access', 'allowed');
+  else if (publicly === false && !cluster.fields.has('public_access')) cluster.fields.set('public_access', 'blocked');
+}

@@ -9,7 +9,9 @@ import {
   bool,
   CLOUDWATCH_NOTE,
   DYNAMODB_NOTE,
+  databaseFacts,
   isObj,
+  joinClusterInstance,
   type KeyOwner,
   list,
   literalKeyOwner,
@@ -22,7 +24,6 @@ import {
   str,
 } from './aws.js';
 import { type Draft, DraftBuilder, type DraftNode } from './model.js';
-import { databaseFacts, joinClusterInstance } from './terraform.js';
 
 interface CfnResource {
   readonly id: string;

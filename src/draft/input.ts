@@ -146,7 +146,13 @@ function toData(node: unknown, depth: number, onAlias: () => never): unknown {
 
 /** A CloudFormation template, JSON or YAML. */
 export function parseTemplate(text: string, file: string, limits: InputLimits): unknown {
-  if (/^\s*\{/.test(text)) return parseJson(text, file, 'the template');
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON: read it as YAML below (a flow mapping is YAML too), whose errors have positions.
+    }
+  }
   const shape = shapeDiagnostic(file, text, 'a CloudFormation template', limits);
   if (shape) throw new InputError([shape]);
   const deep = deepBrackets(text, MAX_DEPTH);

@@ -10,7 +10,9 @@ import {
   bool,
   CLOUDWATCH_NOTE,
   DYNAMODB_NOTE,
+  databaseFacts,
   isObj,
+  joinClusterInstance,
   type KeyOwner,
   list,
   literalKeyOwner,
@@ -771,44 +773,4 @@ function bedrockBucket(
     ask(node, 'bucket');
   }
   return node;
-}
-
-interface DatabaseFacts {
-  encrypted: boolean | undefined;
-  key: () => KeyOwner;
-  keyGiven: boolean;
-  publicly: boolean | undefined;
-  retention: number | undefined;
-  deletion: boolean | undefined;
-  iamAuth: boolean | undefined;
-  builder: DraftBuilder;
-  keyBase: string;
-}
-
-/** RDS and Aurora, from either reader: encryption, public endpoint, automated backups. */
-export function databaseFacts(node: DraftNode, f: DatabaseFacts): void {
-  if (f.encrypted === true) setEncryption(node, 'aes-256', f.keyGiven ? f.key() : 'provider-managed');
-  else if (f.encrypted === false) setEncryption(node, 'none', undefined);
-  if (f.publicly === true) node.fields.set('public_access', 'allowed');
-  else if (f.publicly === false) node.fields.set('public_access', 'blocked');
-  if (f.retention !== undefined && f.retention > 0) {
-    node.fields.set('point_in_time_recovery', true);
-    const backup = f.builder.add(`${f.keyBase}#backups`, node.type, 'stores', `${node.name}-backups`);
-    backup.fields.set('kind', 'backup');
-    backup.fields.set('hosting', node.fields.get('hosting'));
-    const enc = node.fields.get('encryption');
-    if (enc !== undefined) backup.fields.set('encryption', enc);
-    backup.description = `automated backups of ${node.description ?? 'the database'}, kept ${f.retention} days`;
-    backup.notes.push('RDS keeps automated backups encrypted with the database’s own key');
-    node.fields.set('backup', backup);
-  } else if (f.retention === 0) node.notes.push('automated backups are off (backup retention 0 days)');
-  if (f.deletion !== undefined) node.notes.push(`deletion protection is ${f.deletion ? 'on' : 'off'}`);
-  if (f.iamAuth === true) node.notes.push('IAM database authentication is on');
-}
-
-/** A database instance in a cluster: a public endpoint on any instance makes the cluster reachable. */
-export function joinClusterInstance(cluster: DraftNode, instance: string, publicly: boolean | undefined): void {
-  cluster.joined.push(`${instance} (cluster instance)`);
-  if (publicly === true) cluster.fields.set('public_access', 'allowed');
-  else if (publicly === false && !cluster.fields.has('public_access')) cluster.fields.set('public_access', 'blocked');
 }
