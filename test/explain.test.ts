@@ -182,6 +182,15 @@ describe('phi-audit explain', () => {
     expect(cli(['explain', 'audit-log-declared@api', `${repo}/billing`]).status).toBe(0);
   });
 
+  it('takes a rule id alone when the scan has one finding of that rule, and lists them when it has more', () => {
+    const one = cli(['explain', 'model-artifact-phi', EXAMPLE, ...AS_OF]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^model-artifact-phi@readmission-model /);
+    const many = cli(['explain', 'encryption-at-rest', EXAMPLE, ...AS_OF]);
+    expect(many.status).toBe(2);
+    expect(many.stderr).toMatch(/^encryption-at-rest: rule encryption-at-rest has \d+ findings in this scan: name one, e\.g\. encryption-at-rest@debug-log, /);
+  });
+
   it('escapes user text for the terminal', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'phi-explain-esc-'));
     writeFileSync(

@@ -583,25 +583,29 @@ export async function explainCommand(findingId: string, paths: string[], flags: 
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
   });
   if (!result.ok) return reportProblems(result.diagnostics);
-  const holders = result.systems.filter((s) => s.report.findings.some((f) => f.id === findingId));
-  if (holders.length !== 1) {
+  // The id as reports give it (RULE@TARGET); a rule id alone names that rule's finding when the scan has just one.
+  const wanted = (f: ReportFinding) => f.id === findingId || (!findingId.includes('@') && f.rule === findingId);
+  const matches = result.systems.flatMap((s) => s.report.findings.filter(wanted).map((f) => ({ system: s, finding: f })));
+  if (matches.length !== 1) {
     const ids = result.systems.flatMap((s) => s.report.findings.map((f) => f.id));
     const hint = closest(findingId, ids);
-    const more =
-      holders.length > 1
-        ? `each of the systems ${holders.map((h) => `${h.name} (${h.root})`).join(', ')} has one: give that system's folder as the path`
-        : ids.length === 0
-          ? 'this scan has no findings'
-          : hint
-            ? `did you mean "${hint}"?`
-            : '`phi-audit scan --format json` lists the finding ids';
-    const what = holders.length > 1 ? 'more than one finding has this id in this scan' : 'no finding with this id in this scan';
+    const systems = new Set(matches.map((m) => m.system));
+    let message: string;
+    if (matches.length > 1 && systems.size > 1 && matches.every((m) => m.finding.id === findingId)) {
+      const names = [...systems].map((h) => `${h.name} (${h.root})`).join(', ');
+      message = `more than one finding has this id in this scan: each of the systems ${names} has one: give that system's folder as the path`;
+    } else if (matches.length > 1) {
+      const listed = matches.slice(0, 10).map((m) => m.finding.id);
+      message = `rule ${findingId} has ${matches.length} findings in this scan: name one, e.g. ${listed.join(', ')}${matches.length > listed.length ? ', ...' : ''}`;
+    } else if (ids.length === 0) message = 'no finding with this id in this scan: this scan has no findings';
+    else if (hint) message = `no finding with this id in this scan: did you mean "${hint}"?`;
+    else message = 'no finding with this id in this scan: `phi-audit scan --format json` lists the finding ids';
     // The scan ran: only the id is wrong (or ambiguous), so no "nothing was checked".
-    process.stderr.write(`${formatDiagnostic(noPosition(findingId, `${what}: ${more}`))}\n`);
+    process.stderr.write(`${formatDiagnostic(noPosition(findingId, message))}\n`);
     return EXIT.input;
   }
-  const report = holders[0]!.report;
-  const finding = report.findings.find((f) => f.id === findingId)!;
+  const report = matches[0]!.system.report;
+  const finding = matches[0]!.finding;
   // The system's map again, from the files its report names, for the flows' declarations and the map's anchors.
   const map = loadMap(report.files, { cwd, limits: env.limits });
   const rule = rules.find((r) => r.id === finding.rule)!;
