@@ -88,6 +88,38 @@ describe('phi-audit init --template', () => {
     });
   }
 
+  // What each template teaches, undone: the scan must then find exactly the risk the comments describe.
+  const LESSONS: { name: string; undo: (map: string) => string; finds: string[] }[] = [
+    {
+      name: 'llm-app',
+      undo: (map) =>
+        map.replace('baa: { status: signed, signed: 2025-12-01, document: "OpenAI BAA, subcontractor flow-down clause" }', 'baa: { status: none }'),
+      finds: ['subcontractor-baa@azure'],
+    },
+    {
+      name: 'ml-training',
+      undo: (map) => map.replace(/ {4}deidentify: +#.*\n {6}method: expert-determination\n {6}evidence: .*\n/, ''),
+      finds: ['model-artifact-phi@model', 'environment-isolation@training-set'],
+    },
+    {
+      name: 'ehr-integration',
+      undo: (map) => map.replace('    data: [reminder-notice]\n', '    data: [appointments]\n'),
+      finds: ['baa-signed@sendgrid', 'vendor-baa-availability@sendgrid'],
+    },
+  ];
+  for (const { name, undo, finds } of LESSONS) {
+    it(`${name}: undoing what it teaches brings back the finding its comments warn of`, () => {
+      const original = readFileSync(path.join(ROOT, 'templates', `${name}.yaml`), 'utf8');
+      const changed = undo(original);
+      expect(changed).not.toBe(original);
+      const dir = tmp();
+      writeFileSync(path.join(dir, 'phi-map.yaml'), changed);
+      const r = cli(['scan', ...AS_OF, '--format', 'json'], { cwd: dir });
+      expect(r.status, r.stderr).toBe(1);
+      expect((JSON.parse(r.stdout).findings as Finding[]).map((f) => f.id)).toEqual(expect.arrayContaining(finds));
+    });
+  }
+
   it('refuses an unknown template with exit 2 and a did-you-mean, writing nothing', () => {
     const dir = tmp();
     const r = cli(['init', '--template', 'llm-ap'], { cwd: dir });
