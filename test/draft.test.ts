@@ -444,6 +444,27 @@ describe('bad and hostile input: exit 2 with a place to look, never a stack trac
     expect(({} as Obj).polluted).toBeUndefined();
   });
 
+  it('control and bidi characters in names are shown as escapes, never written raw', () => {
+    const plan = JSON.stringify({
+      planned_values: {
+        root_module: {
+          resources: [
+            { address: 'aws_s3_bucket.b', mode: 'managed', type: 'aws_s3_bucket', name: 'b', values: { bucket: 'evil\u001b[31mred\u202ertl\nQUESTION: x' } },
+            { address: 'aws_sqs_queue.q', mode: 'managed', type: 'aws_sqs_queue', name: 'q', values: { name: 'q', kms_master_key_id: 'k\u001b[2J\u2066' } },
+          ],
+        },
+      },
+    });
+    const r = run('terraform', 'escape.json', plan);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u001b\u202e\u2066]/);
+    const stores = Object.values((parse(r.stdout) as MapShape).stores ?? {});
+    expect(stores.map((x) => x.resource)).toContain('arn:aws:s3:::evil\\u{1b}[31mred\\u{202e}rtl\\u{a}QUESTION: x');
+    const file = path.join(work, 'escape-draft.yaml');
+    writeFileSync(file, r.stdout);
+    expect(cli(['validate', file]).status).toBe(0);
+  });
+
   it('a file over the size limit is refused before it is read', () => {
     const big = `{"values": {"root_module": {"resources": []}}, "pad": "${'x'.repeat(1_200_000)}"}`;
     const r = run('terraform', 'big.json', big, { PHI_AUDIT_MAX_FILE_MB: '1' });

@@ -119,3 +119,14 @@ export function commentText(s: string, max = 200): string {
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is found
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * A value from the input as map text: a control or bidi character (no AWS name has one) is written as a visible
+ * `\u{...}` escape, so a draft shown in a terminal cannot rewrite or reorder its lines.
+ */
+export function visible(s: string): string {
+  return s.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}

@@ -4,7 +4,7 @@
  * can be merged into a map the person has edited (update.ts).
  */
 import { Document, isMap, YAMLMap, YAMLSeq } from 'yaml';
-import { commentText, type Draft, type DraftFlow, type DraftNode, type Section, type Tool } from './model.js';
+import { commentText, type Draft, type DraftFlow, type DraftNode, type Section, type Tool, visible } from './model.js';
 
 export const SECTIONS: readonly Section[] = ['services', 'stores', 'logs'];
 
@@ -16,7 +16,7 @@ export const REMOVED = 'REMOVED:';
 /** A field's value as the map writes it: a node named by a field is written as its id. */
 function fieldValue(v: unknown): unknown {
   if (typeof v === 'object' && v !== null && 'id' in v && 'key' in v) return (v as DraftNode).id;
-  return v;
+  return typeof v === 'string' ? visible(v) : v;
 }
 
 /** The infrastructure's fields of a node, as map data. */
@@ -55,7 +55,7 @@ export function nodeTrailer(node: DraftNode): string[] {
 /** A node's mapping, with its comments. */
 export function nodeMap(doc: Document, tool: Tool, node: DraftNode): YAMLMap {
   const map = new YAMLMap();
-  if (node.description) map.add(doc.createPair('description', node.description));
+  if (node.description) map.add(doc.createPair('description', visible(node.description)));
   for (const [k, v] of nodeFields(node)) {
     const value = doc.createNode(v);
     if (isMap(value)) value.flow = true;
