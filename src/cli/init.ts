@@ -42,5 +42,6 @@ export async function initCommand(file: string, flags: { template?: string } = {
   process.stdout.write(
     `wrote ${what}${wroteSchema ? ` and ${escapeTerminal(schema)} (for editor completion)` : ''}: edit the map to describe your system, then run \`phi-audit scan\`\n`,
   );
+  if (!flags.template) process.stdout.write(`for a realistic map to adapt, try \`phi-audit init --template ${templateNames().join('|')} FILE\`\n`);
   return EXIT.clean;
 }
