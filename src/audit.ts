@@ -170,7 +170,7 @@ export async function auditSystems(options: AuditOptions & { onNotice?: (message
     }
   }
   const problems: Diagnostic[] = options.asOf !== undefined ? asOfProblems(options.asOf) : [];
-  const files = collect(problems, () => discoverMapFiles(paths, cwd));
+  const files = collect(problems, () => discoverMapFiles(paths, cwd, { nestedRoots: true }));
   const rules = options.evaluate === false ? [] : (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], { cwd })));
   if (!files || !rules || problems.length > 0) return { ok: false, diagnostics: problems };
   const scanned = path.resolve(cwd, paths.length === 1 ? paths[0]! : '.');

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { audit, auditSystems } from '../src/audit.js';
 import { splitSystems } from '../src/map/systems.js';
 import { cli, ROOT } from './support/cli.js';
 
@@ -29,6 +30,15 @@ describe('several systems', () => {
     const { systems } = splitSystems(files, path.join(ROOT, REPO, 'billing'), ROOT);
     expect(systems).toHaveLength(1);
     expect(systems[0]!.files).toEqual(files);
+  });
+
+  it("audit() (the library call) still reads one map: a phi-map.yaml below the folder's top is not part of it", async () => {
+    const r = await audit({ paths: [REPO], cwd: ROOT, evaluate: false });
+    // Only billing/team/exports.phi.yaml is a map file outside a phi-map.yaml; alone, it names ids it does not declare.
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.diagnostics.every((d) => d.file === `${REPO}/billing/team/exports.phi.yaml`)).toBe(true);
+    const systems = await auditSystems({ paths: [REPO], cwd: ROOT, evaluate: false });
+    expect(systems.ok && systems.systems.map((s) => s.name)).toEqual(['billing', 'intake']);
   });
 
   it('validate reports each system; ids (api, aws) repeat across systems without a duplicate-id error', () => {
