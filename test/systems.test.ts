@@ -3,7 +3,7 @@
  * systems), a root with `part_of:` joins another, and a scan from the top reports each apart: text a section a
  * system, JSON one document with `systems: [{ name, root, report }]`, exit code the worst.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,18 @@ describe('several systems', () => {
     expect(doc.summary.systems).toBe(2);
     expect(doc.summary.findings).toBe(doc.systems[0]!.report.summary.findings + doc.systems[1]!.report.summary.findings);
     for (const s of doc.systems) for (const f of s.report.findings) expect(f.location.file.startsWith(`${s.root}/`)).toBe(true);
+  }, 60_000);
+
+  it('scan --format sarif --output writes one log with a run a system', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'phi-systems-out-'));
+    const out = path.join(dir, 'report.sarif');
+    const r = cli(['scan', REPO, '--format', 'sarif', '--as-of', '2026-01-01', '--output', out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^phi-audit: 2 systems, \d+ findings \(\d+ at or above --fail-on high\) written to /);
+    const log = JSON.parse(readFileSync(out, 'utf8')) as { version: string; runs: unknown[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(2);
   }, 60_000);
 
   it('scan --format text prints a section a system', () => {
