@@ -40,7 +40,8 @@ const NODE: ReadonlyArray<readonly [string, FieldDoc]> = [
   [
     'records',
     {
-      description: 'how many individuals have data here; 500 or more makes a breach of unsecured PHI reportable to HHS and the media at once',
+      description:
+        'how many individuals have data here (breach sizing): a breach of unsecured PHI of 500 or more is reported to HHS at once rather than in the yearly log, and one of more than 500 residents of a State also to the media',
       cite: ['164.404', '164.406', '164.408'],
       examples: [1200],
     },
@@ -71,7 +72,8 @@ const NODE: ReadonlyArray<readonly [string, FieldDoc]> = [
   [
     'encryption.at_rest',
     {
-      description: 'the algorithm protecting data at rest; AES (FIPS 197) makes the PHI "secured", so its loss is not a notifiable breach',
+      description:
+        'the algorithm protecting data at rest; PHI encrypted as HHS guidance describes (AES, with the key kept apart) is "secured", and losing secured PHI is not a reportable breach',
       cite: ['164.312(a)(2)(iv)', '164.402'],
     },
   ],
@@ -199,7 +201,10 @@ const OWN: ReadonlyArray<readonly [string, FieldDoc]> = [
   ['stores', { description: 'places data rests (databases, buckets, queues, caches, datasets, models, backups, devices), by id' }],
   [
     'stores.kind',
-    { description: 'what kind of store; dead-letter queues, caches, datasets and models hold PHI like any database', cite: ['164.312(a)(2)(iv)'] },
+    {
+      description:
+        'what kind of store; dead-letter queues, caches, datasets and models hold PHI like any database, and the rules that apply depend on the kind',
+    },
   ],
   ['stores.public_access', { description: 'blocked or allowed: whether anyone on the internet can reach it', cite: ['164.312(a)(1)', '164.308(a)(4)(i)'] }],
   ['stores.versioning', { description: 'earlier versions of objects are kept, so an altered or deleted record can be recovered', cite: ['164.312(c)(1)'] }],
