@@ -491,6 +491,31 @@ describe('bad and hostile input: exit 2 with a place to look, never a stack trac
     expect(readFileSync(path.join(dir, 'phi-map.yaml'), 'utf8')).toBe(body);
   });
 
+  it('resources the plan deletes are left out, and the header says so', () => {
+    const plan = {
+      planned_values: { root_module: { resources: [] } },
+      resource_changes: [
+        {
+          address: 'aws_s3_bucket.old',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'old',
+          change: { actions: ['delete'], before: { bucket: 'old' }, after: null },
+        },
+        {
+          address: 'aws_sqs_queue.swap',
+          mode: 'managed',
+          type: 'aws_sqs_queue',
+          name: 'swap',
+          change: { actions: ['delete', 'create'], before: {}, after: {} },
+        },
+      ],
+    };
+    const r = run('terraform', 'deletes.json', JSON.stringify(plan));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('# the plan deletes 1 resource, left out of this draft: aws_s3_bucket.old');
+  });
+
   it('an empty state drafts an empty map that still validates', () => {
     const r = run('terraform', 'empty-state.json', '{"format_version": "1.0", "values": {"root_module": {}}}');
     expect(r.status).toBe(0);

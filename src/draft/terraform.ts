@@ -723,6 +723,16 @@ export function draftFromTerraform(plan: unknown, file: string): Draft {
     }
   }
   for (const [r, node] of nodeOf) if (r.type === 'aws_s3_bucket' && !node.fields.has('encryption')) node.notes.push(S3_DEFAULT_NOTE);
+  const deleted = list(own(plan, 'resource_changes')).filter((c) => {
+    const actions = list(own(own(c, 'change'), 'actions'));
+    return own(c, 'mode') === 'managed' && actions.includes('delete') && !actions.includes('create');
+  });
+  if (deleted.length > 0) {
+    const names = deleted.slice(0, 10).map((c) => str(own(c, 'address')) ?? '?');
+    b.notes.push(
+      `the plan deletes ${deleted.length} resource${deleted.length === 1 ? '' : 's'}, left out of this draft: ${names.join(', ')}${deleted.length > 10 ? ', …' : ''}`,
+    );
+  }
   const kms = index.resources.filter((r) => r.type === 'aws_kms_key');
   for (const k of kms) {
     const rotation = bool(own(k.values, 'enable_key_rotation'));
