@@ -131,6 +131,30 @@ describe('draft --from terraform on real public plans', () => {
   });
 });
 
+describe('draft --from terraform on TerraGoat (checkov test fixture)', () => {
+  it('the deliberate weaknesses come out as the plan states them, and the password does not', { timeout: 60_000 }, () => {
+    const { text, map, file } = draft('terraform', 'tf-terragoat/plan.json');
+    loadsValidatesScans(file);
+    const res = allResources(planResources('tf-terragoat/plan.json'));
+    const db = res.find((r) => r.address === 'aws_db_instance.default')!;
+    expect(db.values).toMatchObject({ storage_encrypted: false, publicly_accessible: true, backup_retention_period: 0 });
+    expect(map.stores?.[db.values.identifier as string]).toMatchObject({ kind: 'database', encryption: { at_rest: 'none' }, public_access: 'allowed' });
+    expect(map.stores?.[db.values.identifier as string]?.backup).toBeUndefined();
+    expect(text).toContain('automated backups are off (backup retention 0 days)');
+    const data = res.find((r) => r.address === 'aws_s3_bucket.data')!;
+    expect(data.values.acl).toBe('public-read');
+    expect(map.stores?.[data.values.bucket as string]?.public_access).toBe('allowed');
+    const logs = res.find((r) => r.address === 'aws_s3_bucket.logs')!;
+    expect(map.stores?.[logs.values.bucket as string]?.encryption).toEqual({ at_rest: 'aes-256', key: 'customer-managed' });
+    const science = res.find((r) => r.address === 'aws_s3_bucket.data_science')!;
+    expect(map.stores?.[science.values.bucket as string]).toMatchObject({ versioning: true, audit_log: `${logs.values.bucket}-access-logs` });
+    expect(map.stores?.neptunedb1).toMatchObject({ hosting: 'aws/neptune', encryption: { at_rest: 'none' } });
+    expect(map.stores?.['tg-corp-es']?.hosting).toBe('aws/opensearch');
+    expect(readFileSync(path.join(FIX, 'tf-terragoat/plan.json'), 'utf8')).toContain('Aa1234321Bb');
+    expect(text).not.toContain('Aa1234321Bb');
+  });
+});
+
 describe('draft --from cloudformation on real public templates', () => {
   it('S3 notification to Lambda (awslabs S3_LambdaTrigger.yaml): the flow and its provenance', { timeout: 60_000 }, () => {
     const { text, map, file } = draft('cloudformation', 'cfn-s3-lambda-trigger/template.yaml');
@@ -256,6 +280,13 @@ describe('every resource and flow the draft reads (files written here)', () => {
     expect(text).toContain('left unresolved: NoSuchQueue');
     expect(text).toContain("created only where the template's condition IsProd holds");
     expect(map.stores?.['records-bucket']).toMatchObject({ versioning: true, public_access: 'blocked', audit_log: 'access-log-bucket-access-logs' });
+    expect(map.stores?.search).toMatchObject({
+      kind: 'database',
+      hosting: 'aws/opensearch',
+      resource: 'acme-search',
+      encryption: { at_rest: 'aes-256', key: 'customer-managed' },
+    });
+    expect(map.stores?.warehouse).toMatchObject({ hosting: 'aws/redshift', encryption: { at_rest: 'none' }, public_access: 'allowed' });
     expect(map.services?.parser?.resource).toBeUndefined();
     expect(text).toContain('its name is set by an expression');
   });

@@ -100,3 +100,165 @@ export function joinClusterInstance(cluster: DraftNode, instance: string, public
   if (publicly === true) cluster.fields.set('public_access', 'allowed');
   else if (publicly === false && !cluster.fields.has('public_access')) cluster.fields.set('public_access', 'blocked');
 }
+
+/** Other stores read the same way: a kind, a host, a name, and whether (and under which key) they are encrypted. */
+export interface StoreSpec {
+  readonly kind: 'database' | 'filesystem' | 'cache';
+  readonly hosting: string;
+  readonly what: string;
+  /** Attribute paths, in the tool's own names. */
+  readonly name: readonly string[];
+  readonly encrypted: readonly (string | number)[];
+  readonly key: readonly (string | number)[];
+  readonly publicly?: readonly string[];
+}
+
+export const TERRAFORM_STORES: ReadonlyMap<string, StoreSpec> = new Map([
+  ['aws_ebs_volume', { kind: 'filesystem', hosting: 'aws/ebs', what: 'EBS volume', name: ['id'], encrypted: ['encrypted'], key: ['kms_key_id'] }],
+  [
+    'aws_efs_file_system',
+    { kind: 'filesystem', hosting: 'aws/efs', what: 'EFS file system', name: ['creation_token'], encrypted: ['encrypted'], key: ['kms_key_id'] },
+  ],
+  [
+    'aws_elasticsearch_domain',
+    {
+      kind: 'database',
+      hosting: 'aws/opensearch',
+      what: 'OpenSearch domain',
+      name: ['domain_name'],
+      encrypted: ['encrypt_at_rest', 0, 'enabled'],
+      key: ['encrypt_at_rest', 0, 'kms_key_id'],
+    },
+  ],
+  [
+    'aws_opensearch_domain',
+    {
+      kind: 'database',
+      hosting: 'aws/opensearch',
+      what: 'OpenSearch domain',
+      name: ['domain_name'],
+      encrypted: ['encrypt_at_rest', 0, 'enabled'],
+      key: ['encrypt_at_rest', 0, 'kms_key_id'],
+    },
+  ],
+  [
+    'aws_neptune_cluster',
+    { kind: 'database', hosting: 'aws/neptune', what: 'Neptune cluster', name: ['cluster_identifier'], encrypted: ['storage_encrypted'], key: ['kms_key_arn'] },
+  ],
+  [
+    'aws_docdb_cluster',
+    {
+      kind: 'database',
+      hosting: 'aws/documentdb',
+      what: 'DocumentDB cluster',
+      name: ['cluster_identifier'],
+      encrypted: ['storage_encrypted'],
+      key: ['kms_key_id'],
+    },
+  ],
+  [
+    'aws_elasticache_replication_group',
+    {
+      kind: 'cache',
+      hosting: 'aws/elasticache',
+      what: 'ElastiCache replication group',
+      name: ['replication_group_id'],
+      encrypted: ['at_rest_encryption_enabled'],
+      key: ['kms_key_id'],
+    },
+  ],
+  [
+    'aws_redshift_cluster',
+    {
+      kind: 'database',
+      hosting: 'aws/redshift',
+      what: 'Redshift cluster',
+      name: ['cluster_identifier'],
+      encrypted: ['encrypted'],
+      key: ['kms_key_id'],
+      publicly: ['publicly_accessible'],
+    },
+  ],
+] as [string, StoreSpec][]);
+
+export const CLOUDFORMATION_STORES: ReadonlyMap<string, StoreSpec> = new Map([
+  ['AWS::EC2::Volume', { kind: 'filesystem', hosting: 'aws/ebs', what: 'EBS volume', name: [], encrypted: ['Encrypted'], key: ['KmsKeyId'] }],
+  ['AWS::EFS::FileSystem', { kind: 'filesystem', hosting: 'aws/efs', what: 'EFS file system', name: [], encrypted: ['Encrypted'], key: ['KmsKeyId'] }],
+  [
+    'AWS::OpenSearchService::Domain',
+    {
+      kind: 'database',
+      hosting: 'aws/opensearch',
+      what: 'OpenSearch domain',
+      name: ['DomainName'],
+      encrypted: ['EncryptionAtRestOptions', 'Enabled'],
+      key: ['EncryptionAtRestOptions', 'KmsKeyId'],
+    },
+  ],
+  [
+    'AWS::Elasticsearch::Domain',
+    {
+      kind: 'database',
+      hosting: 'aws/opensearch',
+      what: 'OpenSearch domain',
+      name: ['DomainName'],
+      encrypted: ['EncryptionAtRestOptions', 'Enabled'],
+      key: ['EncryptionAtRestOptions', 'KmsKeyId'],
+    },
+  ],
+  [
+    'AWS::Neptune::DBCluster',
+    { kind: 'database', hosting: 'aws/neptune', what: 'Neptune cluster', name: ['DBClusterIdentifier'], encrypted: ['StorageEncrypted'], key: ['KmsKeyId'] },
+  ],
+  [
+    'AWS::DocDB::DBCluster',
+    {
+      kind: 'database',
+      hosting: 'aws/documentdb',
+      what: 'DocumentDB cluster',
+      name: ['DBClusterIdentifier'],
+      encrypted: ['StorageEncrypted'],
+      key: ['KmsKeyId'],
+    },
+  ],
+  [
+    'AWS::ElastiCache::ReplicationGroup',
+    {
+      kind: 'cache',
+      hosting: 'aws/elasticache',
+      what: 'ElastiCache replication group',
+      name: ['ReplicationGroupId'],
+      encrypted: ['AtRestEncryptionEnabled'],
+      key: ['KmsKeyId'],
+    },
+  ],
+  [
+    'AWS::Redshift::Cluster',
+    {
+      kind: 'database',
+      hosting: 'aws/redshift',
+      what: 'Redshift cluster',
+      name: ['ClusterIdentifier'],
+      encrypted: ['Encrypted'],
+      key: ['KmsKeyId'],
+      publicly: ['PubliclyAccessible'],
+    },
+  ],
+] as [string, StoreSpec][]);
+
+export function pathValue(v: unknown, path: readonly (string | number)[]): unknown {
+  let cur = v;
+  for (const p of path) cur = typeof p === 'number' ? (Array.isArray(cur) ? cur[p] : undefined) : own(cur, p);
+  return cur;
+}
+
+/** Fill a store from its spec; `keyOwner` says whose key a given key value is. */
+export function storeFromSpec(node: DraftNode, spec: StoreSpec, props: unknown, keyGiven: boolean, keyOwner: () => KeyOwner): void {
+  const encrypted = bool(pathValue(props, spec.encrypted));
+  if (encrypted === true) setEncryption(node, 'aes-256', keyGiven ? keyOwner() : 'provider-managed');
+  else if (encrypted === false) setEncryption(node, 'none', undefined);
+  else node.notes.push(`encryption at rest is not stated: say under encryption what this ${spec.what} uses`);
+  const publicly = spec.publicly ? bool(pathValue(props, spec.publicly)) : undefined;
+  if (publicly !== undefined) node.fields.set('public_access', publicly ? 'allowed' : 'blocked');
+  ask(node, spec.what);
+}

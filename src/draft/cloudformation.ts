@@ -7,6 +7,7 @@ import { InputError } from '../source/diagnostics.js';
 import {
   ask,
   bool,
+  CLOUDFORMATION_STORES,
   CLOUDWATCH_NOTE,
   DYNAMODB_NOTE,
   databaseFacts,
@@ -17,10 +18,12 @@ import {
   literalKeyOwner,
   num,
   own,
+  pathValue,
   QUESTIONS,
   S3_DEFAULT_NOTE,
   s3AtRest,
   setEncryption,
+  storeFromSpec,
   str,
 } from './aws.js';
 import { type Draft, DraftBuilder, type DraftNode } from './model.js';
@@ -171,6 +174,18 @@ export function draftFromCloudFormation(template: unknown, file: string): Draft 
 
   for (const r of index.resources) {
     const p = r.props;
+    const spec = CLOUDFORMATION_STORES.get(r.type);
+    if (spec) {
+      const node = addNode(r, 'stores', [
+        ['kind', spec.kind],
+        ['hosting', spec.hosting],
+      ]);
+      if (spec.name.length > 0) physical(node, own(p, spec.name[0]!));
+      node.description = `${spec.what} (${r.id})`;
+      const key = pathValue(p, spec.key);
+      storeFromSpec(node, spec, p, key !== undefined && key !== '', () => keyOwner(node, r, key));
+      continue;
+    }
     switch (r.type) {
       case 'AWS::S3::Bucket': {
         const node = addNode(r, 'stores', [

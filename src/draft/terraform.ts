@@ -18,11 +18,14 @@ import {
   literalKeyOwner,
   num,
   own,
+  pathValue,
   QUESTIONS,
   S3_DEFAULT_NOTE,
   s3AtRest,
   setEncryption,
+  storeFromSpec,
   str,
+  TERRAFORM_STORES,
 } from './aws.js';
 import { type Draft, DraftBuilder, type DraftNode } from './model.js';
 
@@ -258,6 +261,20 @@ export function draftFromTerraform(plan: unknown, file: string): Draft {
   // Pass 1: the nodes.
   for (const r of index.resources) {
     const v = r.values;
+    const spec = TERRAFORM_STORES.get(r.type);
+    if (spec) {
+      const name = spec.name.map((a) => str(own(v, a))).find((x) => x !== undefined);
+      const node = addNode(r, 'stores', name, [
+        ['kind', spec.kind],
+        ['hosting', spec.hosting],
+        ['resource', str(own(v, 'arn')) ?? name],
+      ]);
+      node.description = `${spec.what}${name ? ` ${name}` : ''}`;
+      const keyPath = [...spec.key];
+      const key = pathValue(v, keyPath);
+      storeFromSpec(node, spec, v, str(key) !== undefined || index.refs(r, keyPath).length > 0, () => keyOwner(node, r, keyPath, key));
+      continue;
+    }
     switch (r.type) {
       case 'aws_s3_bucket': {
         const bucket = str(own(v, 'bucket'));
@@ -512,7 +529,8 @@ export function draftFromTerraform(plan: unknown, file: string): Draft {
         const bucket = nodeFor(bucketRes);
         const base = r.type === 'aws_s3_bucket' ? ['logging', 0] : [];
         const target = at(v, ...base, 'target_bucket');
-        if (!bucket || !bucketRes || target === undefined) break;
+        const configured = r.type === 'aws_s3_bucket' ? isObj(at(v, 'logging', 0)) : true;
+        if (!bucket || !bucketRes || !configured) break;
         const targetRes = index.link(r, [...base, 'target_bucket'], target, ['aws_s3_bucket']);
         const targetName = str(target) ?? (targetRes ? str(own(targetRes.values, 'bucket')) : undefined);
         const log = b.add(
