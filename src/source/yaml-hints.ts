@@ -154,7 +154,7 @@ interface Level {
 function levelsAbove(lines: Lines, index: number): Level[] {
   const levels: Level[] = [];
   let limit = Number.POSITIVE_INFINITY;
-  for (let i = index - 1; i >= Math.max(0, index - WINDOW * 4) && limit > 0; i--) {
+  for (let i = index - 1; i >= Math.max(0, index - WINDOW) && limit > 0; i--) {
     const text = lines.line(i);
     if (isBlankOrComment(text)) continue;
     const k = keyAt(text);
@@ -324,10 +324,12 @@ function inFlowMapping(lines: Lines, index: number, offset: number): Hint | unde
 function unclosed(lines: Lines, offset: number, bracket: '[' | '{'): Hint | undefined {
   const closer = bracket === '[' ? ']' : '}';
   const limit = Math.min(offset, lines.text.length - 1);
-  const opener = lines.text.lastIndexOf(bracket, limit);
-  if (opener < 0) return undefined;
+  // Within the window above the error only: a search back through the whole file for each of many errors is quadratic.
+  const from = lines.start(Math.max(0, lines.indexOf(limit) - WINDOW));
+  const found = lines.text.slice(from, limit + 1).lastIndexOf(bracket);
+  if (found < 0) return undefined;
+  const opener = from + found;
   const index = lines.indexOf(opener);
-  if (index < lines.indexOf(limit) - WINDOW) return undefined;
   const line = lines.line(index);
   const rest = line.slice(opener - lines.start(index));
   let depth = 0;
