@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit, auditSystems } from '../src/audit.js';
+import { validateMapText } from '../src/map/load.js';
 import { splitSystems } from '../src/map/systems.js';
 import { cli, ROOT } from './support/cli.js';
 
@@ -23,6 +24,14 @@ describe('several systems', () => {
       [`${REPO}/billing`, ['billing/phi-map.yaml', 'billing/team/exports.phi.yaml']],
       [`${REPO}/intake`, ['intake/phi-map.yaml', 'intake/reporting/phi-map.yaml']],
     ]);
+  });
+
+  it('part_of anywhere but a phi-map.yaml is an error at its key', () => {
+    const r = validateMapText('team/exports.phi.yaml', 'version: 1\npart_of: ..\n');
+    expect(r.diagnostics).toEqual([
+      { file: 'team/exports.phi.yaml', line: 2, column: 1, message: 'part_of belongs in a phi-map.yaml (it joins that system to another): move it there' },
+    ]);
+    expect(validateMapText('reporting/phi-map.yaml', 'version: 1\npart_of: ..\n').diagnostics).toEqual([]);
   });
 
   it('one phi-map.yaml: one system, as before', () => {

@@ -55,6 +55,14 @@ export function validateMapText(displayName: string, text: string, read: ReadOpt
   }
   const result = MapFile.safeParse(value);
   if (!result.success) return { diagnostics: explainSchemaDiagnostics(text, issuesToDiagnostics(source, MapFile, value, result.error.issues)) };
+  // part_of joins a whole system to another: only a system's root file can say so (map/systems.ts).
+  if (result.data.part_of !== undefined && !/(^|[\\/])phi-map\.ya?ml$/i.test(displayName)) {
+    return {
+      diagnostics: [
+        { ...locate({ source, path: ['part_of'] }, 'key'), message: 'part_of belongs in a phi-map.yaml (it joins that system to another): move it there' },
+      ],
+    };
+  }
   return { file: { source, spec: result.data }, diagnostics: [] };
 }
 
