@@ -169,20 +169,24 @@ export async function auditSystems(options: AuditOptions & { onNotice?: (message
       paths = [only];
     }
   }
+  // Every problem at once, in the order audit() gives them: --as-of, the maps, then the rules.
   const problems: Diagnostic[] = options.asOf !== undefined ? asOfProblems(options.asOf) : [];
   const files = collect(problems, () => discoverMapFiles(paths, cwd, { nestedRoots: true }));
-  const rules = options.evaluate === false ? [] : (options.loadedRules ?? collect(problems, () => loadRules(options.rules ?? [], { cwd })));
-  if (!files || !rules || problems.length > 0) return { ok: false, diagnostics: problems };
+  const ruleProblems: Diagnostic[] = [];
+  const rules = options.evaluate === false ? [] : (options.loadedRules ?? collect(ruleProblems, () => loadRules(options.rules ?? [], { cwd })));
+  if (!files) return { ok: false, diagnostics: [...problems, ...ruleProblems] };
   const scanned = path.resolve(cwd, paths.length === 1 ? paths[0]! : '.');
   const split = splitSystems(files, scanned, cwd);
-  if (split.diagnostics.length > 0) return { ok: false, diagnostics: split.diagnostics };
+  if (split.diagnostics.length > 0) return { ok: false, diagnostics: [...problems, ...split.diagnostics, ...ruleProblems] };
   const systems = only !== undefined ? split.systems.filter((s) => s.root === only) : split.systems;
   const reports: SystemReport[] = [];
   for (const system of systems) {
-    const result = await audit({ ...options, cwd, paths: system.files, loadedRules: rules });
+    // Rules that did not load: the maps are still read, so their problems are reported with the rules'.
+    const result = await audit({ ...options, cwd, paths: system.files, ...(rules ? { loadedRules: rules } : { evaluate: false }) });
     if (!result.ok) problems.push(...collapseUnknownIds(result.diagnostics, system, cwd));
     else reports.push({ name: result.report.system ?? rootName(system, cwd), root: rootName(system, cwd), report: result.report });
   }
+  problems.push(...ruleProblems);
   if (problems.length > 0) return { ok: false, diagnostics: dedupe(problems) };
   return { ok: true, systems: reports };
 }
