@@ -156,9 +156,9 @@ function rootFileOf(files: readonly string[], root: string | undefined): { rootF
   return file ? { rootFile: file } : {};
 }
 
-/** Messages of reference errors that name an id no file read declares. */
+/** Messages of reference errors that name an id (node, environment or data class) no file read declares. */
 const UNKNOWN_ID =
-  /^(?:flow (?:from|to) "([^"]+)" is not a declared|\S+ names "([^"]+)", which is not declared|subprocessor "([^"]+)" is not declared|hosting names vendor "([^"]+)", which is not declared|risk_analysis\.scope names "([^"]+)")/;
+  /^(?:flow (?:from|to) "([^"]+)" is not a declared|\S+ names "([^"]+)", which is not declared|subprocessor "([^"]+)" is not declared|hosting names vendor "([^"]+)", which is not declared|risk_analysis\.scope names "([^"]+)"|environment "([^"]+)" is not declared|unknown data class "([^"]+)")/;
 
 /** How many unknown-id errors are shown before the rest are counted. */
 const SHOWN = 5;
