@@ -65,11 +65,16 @@ describe('several systems', () => {
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout) as {
       format_version: string;
-      summary: { systems: number; findings: number };
+      summary: { systems: number; findings: number; rules: number; by_severity: { high: number } };
       systems: {
         name: string;
         root: string;
-        report: { system: string; files: string[]; summary: { findings: number }; findings: { location: { file: string } }[] };
+        report: {
+          system: string;
+          files: string[];
+          summary: { findings: number; rules: number; by_severity: { high: number } };
+          findings: { location: { file: string } }[];
+        };
       }[];
     };
     expect(doc.format_version).toBe('1.1');
@@ -78,7 +83,10 @@ describe('several systems', () => {
       ['intake', `${REPO}/intake`, 'intake'],
     ]);
     expect(doc.summary.systems).toBe(2);
-    expect(doc.summary.findings).toBe(doc.systems[0]!.report.summary.findings + doc.systems[1]!.report.summary.findings);
+    const [a, b] = [doc.systems[0]!.report.summary, doc.systems[1]!.report.summary];
+    expect(doc.summary.findings).toBe(a.findings + b.findings);
+    expect(doc.summary.by_severity.high).toBe(a.by_severity.high + b.by_severity.high);
+    expect(doc.summary.rules).toBe(a.rules);
     for (const s of doc.systems) for (const f of s.report.findings) expect(f.location.file.startsWith(`${s.root}/`)).toBe(true);
   }, 60_000);
 

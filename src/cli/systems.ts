@@ -11,16 +11,28 @@ import { escapeMarkdown, escapeTerminal } from '../source/escape.js';
 import { EXIT, type ExitCode, exitForReport } from './exit.js';
 import { emit } from './output.js';
 
-/** The summary of all systems: counts added up, anything else as the first system has it. */
+/** Summary fields that describe the run, not a system's content: the same for every system. */
+const PER_RUN = new Set(['rules', 'fail_on']);
+
+/** Counts added up, nested counts (by severity, by status) too; anything else as the first system has it. */
+function addUp(into: Record<string, unknown>, from: object, top: boolean): void {
+  for (const [key, value] of Object.entries(from)) {
+    const had = Object.hasOwn(into, key) ? into[key] : undefined;
+    if (top && PER_RUN.has(key)) {
+      if (had === undefined) into[key] = value;
+    } else if (typeof value === 'number') into[key] = (typeof had === 'number' ? had : 0) + value;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const nested = had !== null && typeof had === 'object' ? (had as Record<string, unknown>) : {};
+      addUp(nested, value, false);
+      into[key] = nested;
+    } else if (had === undefined) into[key] = value;
+  }
+}
+
+/** The summary of all systems, with how many there are. */
 function combinedSummary(reports: readonly Report[]): Record<string, unknown> {
   const out: Record<string, unknown> = { systems: reports.length };
-  for (const r of reports) {
-    for (const [key, value] of Object.entries(r.summary)) {
-      const had = Object.hasOwn(out, key) ? out[key] : undefined;
-      if (typeof value === 'number') out[key] = (typeof had === 'number' ? had : 0) + value;
-      else if (had === undefined) out[key] = value;
-    }
-  }
+  for (const r of reports) addUp(out, r.summary, true);
   return out;
 }
 
