@@ -2,14 +2,17 @@
  * The one pipeline: load → propagate → enrich → evaluate → triage → report. The CLI and the library both call
  * `audit()`; every input problem of every kind (flags, map files, rule files) is collected and returned at once.
  */
+import path from 'node:path';
 import type { Catalog } from './enrich/catalog.js';
 import type { Enricher, LiveSummary } from './enrich/enricher.js';
 import { createFactStore } from './enrich/facts.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { propagate } from './graph/propagate.js';
+import { discoverMapFiles } from './map/discover.js';
 import { loadMap } from './map/load.js';
 import type { PhiMap } from './map/model.js';
 import { isCalendarDate } from './map/schema.js';
+import { collapseUnknownIds, folderName, isRootHere, runRoot, type SystemFiles, splitSystems } from './map/systems.js';
 import { TOOL_NAME, toolVersion } from './package.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/model.js';
@@ -159,4 +162,69 @@ export async function auditMap(map: PhiMap, options: Omit<AuditOptions, 'paths' 
   });
   lap('report');
   return { ok: true, report };
+}
+
+/** One system's report, and the folder whose phi-map.yaml roots it (docs/map-format.md, "Several systems"). */
+export interface SystemReport {
+  /** The system's name (`system:`), else its root folder. */
+  name: string;
+  /** The root folder as the user sees it (`.` for the working folder). */
+  root: string;
+  report: Report;
+}
+
+export type SystemsResult = { ok: true; systems: SystemReport[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Audit every system the paths hold, apart (see map/systems.ts): one report a system, in root-folder order. With no
+ * paths and no phi-map.yaml in the working folder, the nearest one above it roots the run (`onNotice` says which).
+ */
+export async function auditSystems(options: AuditOptions & { onNotice?: (message: string) => void } = {}): Promise<SystemsResult> {
+  const cwd = options.cwd ?? process.cwd();
+  let paths = options.paths ?? [];
+  let only: string | undefined;
+  if (paths.length === 0) {
+    const rootFile = runRoot(cwd);
+    if (rootFile) {
+      const why = isRootHere(cwd) ? 'this phi-map.yaml is part_of another system' : 'no phi-map.yaml here';
+      options.onNotice?.(`${why}: using the map rooted at ${path.relative(cwd, rootFile).split(path.sep).join('/')} (and the files below it)`);
+      only = path.dirname(rootFile);
+      paths = [only];
+    }
+  }
+  // Every problem at once, in the order audit() gives them: --as-of, the maps, then the rules.
+  const problems: Diagnostic[] = options.asOf !== undefined ? asOfProblems(options.asOf) : [];
+  const files = collect(problems, () => discoverMapFiles(paths, cwd, { nestedRoots: true }));
+  const ruleProblems: Diagnostic[] = [];
+  const rules = options.evaluate === false ? [] : (options.loadedRules ?? collect(ruleProblems, () => loadRules(options.rules ?? [], { cwd })));
+  if (!files) return { ok: false, diagnostics: [...problems, ...ruleProblems] };
+  const scanned = path.resolve(cwd, paths.length === 1 ? paths[0]! : '.');
+  const split = splitSystems(files, scanned, cwd);
+  if (split.diagnostics.length > 0) return { ok: false, diagnostics: [...problems, ...split.diagnostics, ...ruleProblems] };
+  const systems = only !== undefined ? split.systems.filter((s) => s.root === only) : split.systems;
+  const reports: SystemReport[] = [];
+  for (const system of systems) {
+    // Rules that did not load: the maps are still read, so their problems are reported with the rules'.
+    const result = await audit({ ...options, cwd, paths: system.files, ...(rules ? { loadedRules: rules } : { evaluate: false }) });
+    if (!result.ok) problems.push(...collapseUnknownIds(result.diagnostics, system, cwd));
+    else reports.push({ name: result.report.system ?? rootName(system, cwd), root: rootName(system, cwd), report: result.report });
+  }
+  problems.push(...ruleProblems);
+  if (problems.length > 0) return { ok: false, diagnostics: dedupe(problems) };
+  return { ok: true, systems: reports };
+}
+
+function rootName(system: SystemFiles, cwd: string): string {
+  return folderName(system.root, cwd);
+}
+
+/** Flag problems (--as-of) are found once per system: said once. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 /** phi-audit as a library: re-exports only; importing it does no I/O. */
-export { type AuditOptions, type AuditResult, audit, auditMap, type Stage, today } from './audit.js';
+export { type AuditOptions, type AuditResult, audit, auditMap, auditSystems, type Stage, type SystemReport, type SystemsResult, today } from './audit.js';
 export { FUNCTIONS, runCheck } from './checks/index.js';
 export type { CheckContext, CheckFunction, CheckResult, Target } from './checks/types.js';
 export { type Catalog, catalogFrom, loadCatalog } from './enrich/catalog.js';

@@ -84,7 +84,9 @@ const CASES: Case[] = [
   {
     name: 'bad-indentation',
     args: validate('bad-indentation.yaml'),
-    lines: ['fixtures/malformed/bad-indentation.yaml:5:1: YAML: All mapping items must start at the same column'],
+    lines: [
+      'fixtures/malformed/bad-indentation.yaml:5:4: YAML: `description:` is indented 3 spaces, which lines it up with no key above it: indent it 4 spaces to put it beside `interactive:` (line 4): `    description: the public API`, or 2 spaces to put it beside `api:` (line 3): `  description: the public API`',
+    ],
   },
   {
     name: 'bad-public-access',
@@ -126,7 +128,7 @@ const CASES: Case[] = [
     name: 'cross-file-both-invalid',
     args: validate('cross-file-both-invalid/api.yaml', 'cross-file-both-invalid/db.yaml'),
     lines: [
-      'fixtures/malformed/cross-file-both-invalid/api.yaml:4:5: unknown key "interactve" in services.api: did you mean "interactive"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, interactive)',
+      'fixtures/malformed/cross-file-both-invalid/api.yaml:4:5: unknown key "interactve" in services.api: did you mean "interactive"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, interactive)',
       'fixtures/malformed/cross-file-both-invalid/db.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
     ],
   },
@@ -183,7 +185,9 @@ const CASES: Case[] = [
   {
     name: 'duplicate-key',
     args: validate('duplicate-key.yaml'),
-    lines: ['fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4)'],
+    lines: [
+      'fixtures/malformed/duplicate-key.yaml:5:5: YAML: duplicate key "interactive": each key may appear once in a mapping (first at line 4): keep one `interactive:`, or if these are two entries, give one another name',
+    ],
   },
   {
     name: 'empty-file',
@@ -318,7 +322,7 @@ const CASES: Case[] = [
     args: validate('several-schema-errors.yaml'),
     lines: [
       'fixtures/malformed/several-schema-errors.yaml:4:18: services.api.interactive must be true or false, not the text "yes"',
-      'fixtures/malformed/several-schema-errors.yaml:5:5: unknown key "encription" in services.api: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, interactive)',
+      'fixtures/malformed/several-schema-errors.yaml:5:5: unknown key "encription" in services.api: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, interactive)',
       'fixtures/malformed/several-schema-errors.yaml:9:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
       'fixtures/malformed/several-schema-errors.yaml:10:14: stores.db.records must be at least 0, not -1',
     ],
@@ -341,7 +345,9 @@ const CASES: Case[] = [
   {
     name: 'tab-indentation',
     args: validate('tab-indentation.yaml'),
-    lines: ['fixtures/malformed/tab-indentation.yaml:3:1: YAML: tab used for indentation: YAML indents with spaces'],
+    lines: [
+      'fixtures/malformed/tab-indentation.yaml:3:1: YAML: line 3 is indented with a tab: YAML indents with spaces only. Use spaces, lined up with the keys it belongs beside, e.g. `  api: {}`',
+    ],
   },
   {
     name: 'top-level-list',
@@ -360,7 +366,9 @@ const CASES: Case[] = [
   {
     name: 'undefined-alias',
     args: validate('undefined-alias.yaml'),
-    lines: ['fixtures/malformed/undefined-alias.yaml:3:8: YAML: alias (*name) refers to no anchor (&name) defined before it'],
+    lines: [
+      'fixtures/malformed/undefined-alias.yaml:3:8: YAML: a value starting with * is a YAML alias (a reference to an anchor written &name), and no anchor &api-defaults is written before it: define the anchor above (`name: &api-defaults ...`), or, to keep the text, put it in quotes: `  api: "*api-defaults"`',
+    ],
   },
   {
     name: 'unknown-access-key',
@@ -390,14 +398,14 @@ const CASES: Case[] = [
     name: 'unknown-node-key',
     args: validate('unknown-node-key.yaml'),
     lines: [
-      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, kind, public_access, versioning, managed, object_lock, point_in_time_recovery, disposal)',
+      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, kind, public_access, versioning, managed, object_lock, point_in_time_recovery, disposal)',
     ],
   },
   {
     name: 'unknown-section',
     args: validate('unknown-section.yaml'),
     lines: [
-      'fixtures/malformed/unknown-section.yaml:6:1: unknown key "flow" at the top level: did you mean "flows"? (allowed: version, system, description, data_classes, environments, vendors, services, stores, logs, flows)',
+      'fixtures/malformed/unknown-section.yaml:6:1: unknown key "flow" at the top level: did you mean "flows"? (allowed: version, system, part_of, description, data_classes, environments, vendors, services, stores, logs, flows)',
     ],
   },
   {
@@ -511,7 +519,7 @@ const CASES: Case[] = [
     name: 'rules/yaml-syntax-error',
     args: rules('yaml-syntax-error'),
     lines: [
-      'fixtures/malformed-rules/yaml-syntax-error/team-mfa.yaml:12:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'fixtures/malformed-rules/yaml-syntax-error/team-mfa.yaml:11:12: YAML: this [ is not closed on its line: end the list with ], as in `  targets: [service]`, or write it as indented lines',
     ],
   },
   {

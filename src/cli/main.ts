@@ -146,7 +146,29 @@ export function buildProgram(): Command {
     .command('init')
     .description('write a commented starter map (never over an existing file)')
     .argument('[file]', 'where to write it', 'phi-map.yaml')
-    .action((file: string) => run(async () => (await import('./init.js')).initCommand(file)));
+    .option('-t, --template <name>', 'start from a realistic map that scans clean: llm-app, ml-training or ehr-integration')
+    .action((file: string, opts) => run(async () => (await import('./init.js')).initCommand(file, opts)));
+
+  program
+    .command('draft')
+    .description('draft a commented map from a Terraform plan or a CloudFormation template; --update merges into a map you have edited')
+    .argument('<file>', 'the JSON of `terraform show -json`, or a CloudFormation template (YAML or JSON)')
+    .addOption(new Option('--from <source>', 'what the file is').choices(['terraform', 'cloudformation']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write the draft to a new file instead of stdout (never over an existing file)')
+    .option('--update <map>', 'merge into this map: keeps what you added, updates what came from the infrastructure')
+    .option('--diff', 'with --update: print the changes as a unified diff')
+    .option('--write', 'with --update: save the result to that map (temporary file, then rename)')
+    .action((file: string, opts) => run(async () => (await import('./draft.js')).draftCommand(file, opts)));
+
+  program
+    .command('explain')
+    .description('explain one finding: the rule and its citations, the PHI path hop by hop, the facts read, and the smallest change that clears it')
+    .argument('<finding-id>', 'a finding id, RULE@TARGET, as scan prints it')
+    .argument('[paths...]', 'map files, folders or globs (as for scan)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--as-of <date>', 'the date BAA terms are checked against, YYYY-MM-DD (default: today, UTC)')
+    .option('--rules <dir>', 'add a folder of your own rules (repeatable)', collect, [] as string[])
+    .action((id: string, paths: string[], opts) => run(async () => (await import('./explain.js')).explainCommand(id, paths, opts)));
 
   program
     .command('schema')

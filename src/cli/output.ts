@@ -44,8 +44,10 @@ export function useColor(flag: boolean | undefined, toFile: boolean, env: CliEnv
 }
 
 export interface OutputOptions {
-  /** What is written, for messages: "report" or "schema". */
-  what: 'report' | 'schema';
+  /** What is written, for messages: "report", "schema" or "map draft" (which may be written where a map is found). */
+  what: 'report' | 'schema' | 'map draft';
+  /** The one input of this run that may be replaced: the map `draft --update FILE --write` merges into. */
+  replaces?: string;
   /** Files this run read, besides the ones recorded as it read them (source/files.ts): never written over. */
   inputs?: readonly string[];
   cwd?: string;
@@ -127,7 +129,13 @@ function refuseInputs(given: string, st: Stats, options: OutputOptions, cwd: str
       // not there any more: it cannot be overwritten either
     }
   }
-  const clash = inputs.find((i) => sameFile(i, st));
+  let replaced: Stats | undefined;
+  try {
+    replaced = options.replaces === undefined ? undefined : statSync(path.resolve(cwd, options.replaces));
+  } catch {
+    // gone: nothing to allow
+  }
+  const clash = inputs.find((i) => sameFile(i, st) && !(replaced && sameFile(i, replaced)));
   if (!clash) return;
   const shown = displayPath(clash.path, cwd);
   const same = clash.path === path.resolve(cwd, given) ? '' : ` (${given} is the same file under another name)`;
@@ -138,7 +146,7 @@ function refuseInputs(given: string, st: Stats, options: OutputOptions, cwd: str
 function target(given: string, options: OutputOptions): Target {
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, given);
-  const example = options.what === 'schema' ? 'phi-map.schema.json' : 'phi-audit-report.json';
+  const example = options.what === 'schema' ? 'phi-map.schema.json' : options.what === 'map draft' ? 'phi-map.draft.yaml' : 'phi-audit-report.json';
   const fdPath = FD_PATH.exec(abs);
   if (fdPath) {
     const fd = fdPath[1] ? 1 : fdPath[2] ? 2 : Number(fdPath[3] ?? fdPath[4]);
@@ -154,7 +162,7 @@ function target(given: string, options: OutputOptions): Target {
   const via = real === abs ? '' : ` (${given} leads to ${displayPath(real, cwd)})`;
   if (st?.isDirectory()) refuse(given, `--output is a folder: name a file in it, e.g. ${path.join(given, example)}`);
   if (st !== undefined) refuseInputs(given, st, options, cwd, example);
-  if (isMapFileName(path.basename(abs)) || isMapFileName(path.basename(real))) {
+  if (options.what !== 'map draft' && (isMapFileName(path.basename(abs)) || isMapFileName(path.basename(real)))) {
     refuse(
       given,
       `--output is named like a PHI map (phi-map.yaml, *.phi.yaml)${via}: phi-audit never writes a ${options.what} where a map is or would be found; name another file, e.g. ${example}`,

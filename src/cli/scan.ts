@@ -6,7 +6,7 @@
  * input problems (exit 2) still writes every requested report file that has a problem writer, carrying the problems.
  */
 import { appendFileSync } from 'node:fs';
-import { audit } from '../audit.js';
+import { auditSystems, type SystemReport } from '../audit.js';
 import { closestFormat, FORMATS, type Format, loadFormatter, loadProblemFormatter } from '../format/registry.js';
 import { TOOL_NAME, toolVersion } from '../package.js';
 import type { FormatOptions, ProblemReport, Report } from '../report/model.js';
@@ -23,6 +23,7 @@ import { emit, useColor } from './output.js';
 import { findRepoRoot, toolHomepage } from './repo-root.js';
 import { digestInputs } from './report.js';
 import { OutputError, reportProblems } from './run.js';
+import { formatSystems, noticeOnStderr } from './systems.js';
 
 /** What main.ts hands over: each flag as given on the command line, undefined where it was not. */
 export interface ScanFlags extends ScanFlagValues, LiveFlags {
@@ -113,6 +114,46 @@ async function failWith(diagnostics: readonly Diagnostic[], outputs: readonly Re
   return reportProblems(diagnostics);
 }
 
+/**
+ * A scan over several systems (docs/map-format.md, "Several systems"): each output gets every system's report (text
+ * and Markdown a section a system, JSON one document, SARIF a run a system). What keys on one system's finding ids
+ * (baselines) or reads one set of accounts (live checks) is refused: name the system's folder to use it.
+ */
+async function writeSeveral(
+  systems: readonly SystemReport[],
+  settings: ScanSettings,
+  outputs: readonly ResolvedOutput[],
+  env: CliEnv,
+  live: boolean,
+): Promise<ExitCode> {
+  const one = (what: string) =>
+    noPosition(
+      what,
+      `works on one system at a time, and this run found ${systems.length} (${systems.map((s) => s.root).join(', ')}): scan one system's folder`,
+    );
+  const refused = [
+    ...(settings.baseline !== undefined ? [one('--baseline')] : []),
+    ...(settings.writeBaseline !== undefined ? [one('--write-baseline')] : []),
+    ...(live ? [one('live checks (--aws, --evidence, --save-evidence)')] : []),
+  ];
+  if (refused.length > 0) return failWith(refused, outputs);
+  const files = [...new Set(systems.flatMap((s) => s.report.files))];
+  const quiet = settings.quiet.value;
+  const ordered = [...outputs.filter((o) => o.file !== undefined), ...outputs.filter((o) => o.file === undefined)];
+  for (const o of ordered) {
+    const shown = settings.minSeverity !== undefined ? systems.map((s) => ({ ...s, report: showAtLeast(s.report, settings.minSeverity!.value) })) : systems;
+    emit(await formatSystems(o.format, shown, formatOptions(settings, env, o.file !== undefined, files)), o.file, { what: 'report', inputs: files });
+    if (o.file !== undefined && !quiet) {
+      const findings = systems.reduce((n, s) => n + s.report.summary.findings, 0);
+      const blocking = systems.reduce((n, s) => n + s.report.summary.blocking, 0);
+      process.stderr.write(
+        `phi-audit: ${systems.length} systems, ${findings} findings (${blocking} at or above --fail-on ${settings.failOn.value}) written to ${escapeTerminal(o.file)}\n`,
+      );
+    }
+  }
+  return systems.some((s) => exitForReport(s.report) === EXIT.findings) ? EXIT.findings : EXIT.clean;
+}
+
 export async function scanCommand(paths: string[], flags: ScanFlags): Promise<ExitCode> {
   const env = readEnv();
   const mib = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
@@ -130,8 +171,9 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
       ? await (await import('./live.js')).liveEnrichers(flags)
       : undefined;
 
-  const result = await audit({
+  const result = await auditSystems({
     paths,
+    onNotice: noticeOnStderr,
     limits: env.limits,
     failOn: settings.failOn.value,
     rules: settings.rules.value,
@@ -141,7 +183,9 @@ export async function scanCommand(paths: string[], flags: ScanFlags): Promise<Ex
     ...(live ? { enrichers: live.enrichers } : {}),
   });
   if (!result.ok) return failWith(result.diagnostics, outputs);
-  const full = result.report;
+  // Several systems (map/systems.ts): every report in each output, and the worst exit code.
+  if (result.systems.length > 1) return writeSeveral(result.systems, settings, outputs, env, live !== undefined);
+  const full = result.systems[0]!.report;
   live?.finish(full);
   const started = performance.now();
   const shown: Report = settings.minSeverity !== undefined ? showAtLeast(full, settings.minSeverity.value) : full;

@@ -1,4 +1,25 @@
-/** The map `phi-audit init` writes: small, valid, commented, and showing every section. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package.js';
+
+/**
+ * The starters `phi-audit init --template NAME` writes: realistic maps for common shapes of system, each a YAML file
+ * under templates/ in the package, each scanning clean with the bundled rules (test/templates.test.ts).
+ */
+export const TEMPLATES = [
+  { name: 'llm-app', about: 'an app that sends PHI to an LLM API: error tracker, dead-letter queue, debug log, traces, vendor subprocessors' },
+  { name: 'ml-training', about: 'model training on clinical data: de-identified training set, rejected rows, inference capture, experiment tracker' },
+  { name: 'ehr-integration', about: 'an HL7/FHIR interface engine: raw message log, dead-letter queue, SMS and an email vendor without a BAA' },
+] as const;
+
+export const templateNames = (): string[] => TEMPLATES.map((t) => t.name);
+
+/** The text of a bundled template, by a name from TEMPLATES (the caller checks the name). */
+export function templateText(name: string): string {
+  return readFileSync(path.join(packageRoot(), 'templates', `${name}.yaml`), 'utf8');
+}
+
+/** The map `phi-audit init` writes without --template: small, valid, commented, and showing every section. */
 export const STARTER_MAP = `# PHI map for phi-audit (format v1): where protected health information goes in this system.
 # Describe every service, store, log and vendor that could see PHI, and the flows between them.
 # An undeclared flow carries everything its source holds: say what a flow strips, and how.

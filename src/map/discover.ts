@@ -95,6 +95,8 @@ function braceAlternatives(pattern: string): number {
 export interface DiscoverOptions {
   /** Called for each file a walk or glob found and skipped (not a regular file, or a link leading out of the folder). */
   onWarning?: OnWarning;
+  /** Also pick up a phi-map.yaml below a walked folder's top: the root of another system (map/systems.ts). */
+  nestedRoots?: boolean;
 }
 
 interface Candidate {
@@ -112,6 +114,7 @@ class Discovery {
   constructor(
     private readonly cwd: string,
     private readonly onWarning: OnWarning,
+    private readonly nestedRoots = false,
   ) {}
 
   show(abs: string): string {
@@ -180,7 +183,8 @@ class Discovery {
           if (!ignored(rules, childRel, true)) subdirs.push({ dir: abs, rel: childRel, rules });
           continue;
         }
-        const wanted = NESTED_NAME.test(e.name) || (rel === '' && ROOT_NAMES.has(e.name));
+        // A phi-map.yaml below the top is the root of another system: read only when systems are split (systems.ts).
+        const wanted = NESTED_NAME.test(e.name) || (ROOT_NAMES.has(e.name) && (rel === '' || this.nestedRoots));
         if (!wanted || ignored(rules, childRel, false)) continue;
         this.found(abs, e.isSymbolicLink(), rootReal);
       }
@@ -308,7 +312,7 @@ class Discovery {
  * nothing at all is found.
  */
 export function discoverMapFiles(inputs: readonly string[], cwd = process.cwd(), options: DiscoverOptions = {}): string[] {
-  const discovery = new Discovery(cwd, options.onWarning ?? warnOnStderr);
+  const discovery = new Discovery(cwd, options.onWarning ?? warnOnStderr, options.nestedRoots);
   if (inputs.length === 0) {
     discovery.walk(path.resolve(cwd));
   }

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, howToRaise, type InputLimits, megabytes } from '../sour
 import { displayPath } from '../source/names.js';
 import { locate } from '../source/positions.js';
 import { type ReadOptions, readMapSource } from '../source/read-map.js';
+import { explainSchemaDiagnostics } from '../source/yaml-hints.js';
 import { discoverMapFiles } from './discover.js';
 import { mergeFiles, type ValidFile } from './merge.js';
 import type { PhiMap } from './model.js';
@@ -53,7 +54,15 @@ export function validateMapText(displayName: string, text: string, read: ReadOpt
     };
   }
   const result = MapFile.safeParse(value);
-  if (!result.success) return { diagnostics: issuesToDiagnostics(source, MapFile, value, result.error.issues) };
+  if (!result.success) return { diagnostics: explainSchemaDiagnostics(text, issuesToDiagnostics(source, MapFile, value, result.error.issues)) };
+  // part_of joins a whole system to another: only a system's root file can say so (map/systems.ts).
+  if (result.data.part_of !== undefined && !/(^|[\\/])phi-map\.ya?ml$/i.test(displayName)) {
+    return {
+      diagnostics: [
+        { ...locate({ source, path: ['part_of'] }, 'key'), message: 'part_of belongs in a phi-map.yaml (it joins that system to another): move it there' },
+      ],
+    };
+  }
   return { file: { source, spec: result.data }, diagnostics: [] };
 }
 

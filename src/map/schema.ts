@@ -264,6 +264,7 @@ export const Environment = z.strictObject({ phi_allowed: z.boolean(), descriptio
 export const MapFile = z.strictObject({
   version: z.literal(1),
   system: SystemField.optional().describe("the system's name, or a mapping with its name, risk analysis and incident response plan"),
+  part_of: text.optional().describe("in a phi-map.yaml: the folder (relative to this file's) of the phi-map.yaml whose system this one joins, e.g. `..`"),
   description: text.optional(),
   data_classes: z.record(z.string(), DataClass).optional(),
   environments: z.record(z.string(), Environment).optional(),

@@ -3,6 +3,7 @@ import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, ty
 import type { Diagnostic } from './diagnostics.js';
 import { aliasGrowth, DEFAULT_LIMITS, howToRaise, type InputLimits, MAX_BLOCK_DEPTH, shapeProblem } from './limits.js';
 import { lineTable, locateOffset, type SourceFile } from './positions.js';
+import { duplicateKeyAdvice, valueStartHint, yamlHints } from './yaml-hints.js';
 
 // An anchor used this many times (counting nested aliases) is an entity-expansion attack, not a map.
 export const MAX_ALIAS_COUNT = 10_000;
@@ -132,6 +133,21 @@ function errorOffsets(text: string): (code: string, message: string, offset: num
   };
 }
 
+/** One slip often breaks the grammar several times on a line: it is said once, and the parser's echoes on its line go. */
+function withoutEchoes(list: readonly { d: Diagnostic; explained: boolean }[]): Diagnostic[] {
+  const explainedLines = new Set(list.filter((x) => x.explained).map((x) => x.d.line));
+  const said = new Set<string>();
+  return list
+    .filter(({ d, explained }) => {
+      if (!explained) return !explainedLines.has(d.line);
+      const key = `${d.line}:${d.column}`;
+      if (said.has(key)) return false;
+      said.add(key);
+      return true;
+    })
+    .map((x) => x.d);
+}
+
 /** Flow collections (`[` and `{`) nested deeper than this are refused before parsing (see deepFlow). */
 export const MAX_FLOW_DEPTH = 256;
 
@@ -225,7 +241,9 @@ export function parseYaml(displayPath: string, text: string, what: string, limit
   // keyProblems() does the same check in one pass.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, merge: true });
   const at = { path: displayPath, lines };
-  if (doc.errors.length === 0) {
+  // An unknown tag (`description: !important`) would silently read as empty text: it is an error, explained.
+  const errors = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
+  if (errors.length === 0) {
     const problems = keyProblems(doc);
     if (problems.length > 0) {
       return {
@@ -237,24 +255,26 @@ export function parseYaml(displayPath: string, text: string, what: string, limit
               ? 'YAML: a key must be plain text, not a list, a mapping or a tagged value such as !!binary'
               : d.kind === 'reserved'
                 ? `the key "${RESERVED_KEY}" is not allowed: no field or id in ${what} is called that (ids start with a lowercase letter or a digit)`
-                : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line})`,
+                : `YAML: duplicate key "${d.key}": each key may appear once in a mapping (first at line ${locateOffset(at, d.first).line}): ${duplicateKeyAdvice(d.key)}`,
         })),
       };
     }
   }
-  if (doc.errors.length > 0) {
+  if (errors.length > 0) {
     const errorOffset = errorOffsets(text);
-    return {
-      ok: false,
-      diagnostics: doc.errors.map((e) => {
-        const first = e.message.split('\n')[0] ?? e.message;
-        if (e.code === 'DUPLICATE_KEY') {
-          const key = /^[^:\n]*/.exec(text.slice(e.pos[0], e.pos[0] + 1000))?.[0].trim();
-          return { ...locateOffset(at, e.pos[0]), message: `YAML: duplicate key${key ? ` "${key}"` : ''}: each key may appear once in a mapping` };
-        }
-        return { ...locateOffset(at, errorOffset(e.code, first, e.pos[0])), message: `YAML: ${YAML_CODES[e.code] ?? first}` };
-      }),
-    };
+    const hint = yamlHints(text);
+    const diagnostics = errors.map((e) => {
+      const first = e.message.split('\n')[0] ?? e.message;
+      if (e.code === 'DUPLICATE_KEY') {
+        const key = /^[^:\n]*/.exec(text.slice(e.pos[0], e.pos[0] + 1000))?.[0].trim();
+        const d = { ...locateOffset(at, e.pos[0]), message: `YAML: duplicate key${key ? ` "${key}"` : ''}: each key may appear once in a mapping` };
+        return { d, explained: false };
+      }
+      const explained = hint(e.code, first, e.pos[0]);
+      if (explained) return { d: { ...locateOffset(at, explained.offset), message: `YAML: ${explained.message}` }, explained: true };
+      return { d: { ...locateOffset(at, errorOffset(e.code, first, e.pos[0])), message: `YAML: ${YAML_CODES[e.code] ?? first}` }, explained: false };
+    });
+    return { ok: false, diagnostics: withoutEchoes(diagnostics) };
   }
   const contents = doc.contents;
   if (contents == null) {
@@ -283,6 +303,8 @@ export function parseYaml(displayPath: string, text: string, what: string, limit
       : unresolved
         ? `YAML: ${YAML_CODES.BAD_ALIAS}`
         : `YAML: ${msg}`;
+    const explained = unresolved && alias !== undefined ? valueStartHint(text, alias) : undefined;
+    if (explained) return { ok: false, diagnostics: [{ ...locateOffset(at, explained.offset), message: `YAML: ${explained.message}` }] };
     return { ok: false, diagnostics: [{ ...locateOffset(at, alias ?? contents.range?.[0] ?? 0), message }] };
   }
   const growth = aliasGrowth(value, anchored, limits.maxAliasNodes);
