@@ -128,7 +128,7 @@ const CASES: Case[] = [
     name: 'cross-file-both-invalid',
     args: validate('cross-file-both-invalid/api.yaml', 'cross-file-both-invalid/db.yaml'),
     lines: [
-      'fixtures/malformed/cross-file-both-invalid/api.yaml:4:5: unknown key "interactve" in services.api: did you mean "interactive"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, interactive)',
+      'fixtures/malformed/cross-file-both-invalid/api.yaml:4:5: unknown key "interactve" in services.api: did you mean "interactive"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, account, resource, interactive)',
       'fixtures/malformed/cross-file-both-invalid/db.yaml:4:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
     ],
   },
@@ -322,7 +322,7 @@ const CASES: Case[] = [
     args: validate('several-schema-errors.yaml'),
     lines: [
       'fixtures/malformed/several-schema-errors.yaml:4:18: services.api.interactive must be true or false, not the text "yes"',
-      'fixtures/malformed/several-schema-errors.yaml:5:5: unknown key "encription" in services.api: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, interactive)',
+      'fixtures/malformed/several-schema-errors.yaml:5:5: unknown key "encription" in services.api: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, account, resource, interactive)',
       'fixtures/malformed/several-schema-errors.yaml:9:11: stores.db.kind is the text "databse"; use one of "database", "object-store", "queue", "dead-letter-queue", "cache", "filesystem", "dataset", "model", "backup", "device", "removable-media" (did you mean "database"?)',
       'fixtures/malformed/several-schema-errors.yaml:10:14: stores.db.records must be at least 0, not -1',
     ],
@@ -398,14 +398,14 @@ const CASES: Case[] = [
     name: 'unknown-node-key',
     args: validate('unknown-node-key.yaml'),
     lines: [
-      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, resource, kind, public_access, versioning, managed, object_lock, point_in_time_recovery, disposal)',
+      'fixtures/malformed/unknown-node-key.yaml:5:5: unknown key "encription" in stores.db: did you mean "encryption"? (allowed: description, environment, hosting, data, records, access, audit_log, encryption, backup, account, resource, kind, public_access, versioning, managed, object_lock, point_in_time_recovery, disposal)',
     ],
   },
   {
     name: 'unknown-section',
     args: validate('unknown-section.yaml'),
     lines: [
-      'fixtures/malformed/unknown-section.yaml:6:1: unknown key "flow" at the top level: did you mean "flows"? (allowed: version, system, part_of, description, data_classes, environments, vendors, services, stores, logs, flows)',
+      'fixtures/malformed/unknown-section.yaml:6:1: unknown key "flow" at the top level: did you mean "flows"? (allowed: version, system, part_of, description, data_classes, environments, accounts, vendors, services, stores, logs, flows, accepted)',
     ],
   },
   {
@@ -512,7 +512,7 @@ const CASES: Case[] = [
     args: rules('unknown-top-level-key'),
     lines: [
       'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:1:1: severity is required: use one of "critical", "high", "medium", "low", "info"',
-      'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:3:1: unknown key "severty" at the top level: did you mean "severity"? (allowed: id, title, severity, cite, rationale, remediation, applies_to, check, undeclared, message, folds, escalate)',
+      'fixtures/malformed-rules/unknown-top-level-key/team-mfa.yaml:3:1: unknown key "severty" at the top level: did you mean "severity"? (allowed: id, title, severity, cite, rationale, remediation, applies_to, check, undeclared, message, folds, acceptable, escalate)',
     ],
   },
   {
