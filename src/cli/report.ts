@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { audit } from '../audit.js';
-import { loadFormatter } from '../format/registry.js';
+import { loadFormatter, loadProblemFormatter } from '../format/registry.js';
+import { TOOL_NAME, toolVersion } from '../package.js';
 import type { InputDigest, Report } from '../report/model.js';
 import type { Severity } from '../rules/schema.js';
-import { noPosition } from '../source/diagnostics.js';
+import { type Diagnostic, noPosition } from '../source/diagnostics.js';
 import { escapeTerminal } from '../source/escape.js';
 import { errnoText } from '../source/files.js';
 import { readEnv } from './env.js';
@@ -33,9 +34,17 @@ export interface ReportFlags extends AuditFlags {
 }
 
 /** Runs the audit a command reports on: the report, or the exit code of its input problems (already printed). */
-export async function auditForCommand(paths: string[], flags: AuditFlags): Promise<Report | ExitCode> {
+export async function auditForCommand(
+  paths: string[],
+  flags: AuditFlags,
+  onProblems?: (d: readonly Diagnostic[]) => Promise<void>,
+): Promise<Report | ExitCode> {
   const env = readEnv();
-  if (env.problems.length > 0) return reportProblems(env.problems.map(([name, message]) => noPosition(name, message)));
+  const stop = async (diagnostics: readonly Diagnostic[]) => {
+    await onProblems?.(diagnostics);
+    return reportProblems(diagnostics);
+  };
+  if (env.problems.length > 0) return stop(env.problems.map(([name, message]) => noPosition(name, message)));
   const result = await audit({
     paths,
     limits: env.limits,
@@ -44,7 +53,7 @@ export async function auditForCommand(paths: string[], flags: AuditFlags): Promi
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
     ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
   });
-  if (!result.ok) return reportProblems(result.diagnostics);
+  if (!result.ok) return stop(result.diagnostics);
   return result.report;
 }
 
@@ -69,7 +78,13 @@ export function digestInputs(files: readonly string[], cwd = process.cwd()): Inp
 }
 
 export async function reportCommand(paths: string[], flags: ReportFlags): Promise<ExitCode> {
-  const report = await auditForCommand(paths, flags);
+  // Stopped by input problems (exit 2), a report file asked for still gets written, saying so: a CI upload has a file.
+  const writeProblems = async (diagnostics: readonly Diagnostic[]) => {
+    if (flags.output === undefined) return;
+    const write = await loadProblemFormatter(flags.format);
+    if (write) emit(write({ tool: { name: TOOL_NAME, version: toolVersion() }, diagnostics }, { color: false }), flags.output, { what: 'report' });
+  };
+  const report = await auditForCommand(paths, flags, writeProblems);
   if (typeof report === 'number') return report;
   const inputs = digestInputs(report.files);
   const format = await loadFormatter(flags.format);

@@ -9,7 +9,16 @@
  * file names, claims) goes through escapeHtml; the diagram is Graphviz's SVG rebuilt by an allow-list
  * (diagram/svg.ts).
  */
-import { type FormatOptions, type Formatter, formatLocation, type InventoryValue, type Report, type SafeguardRow, SEVERITIES } from '../report/model.js';
+import {
+  type FormatOptions,
+  type Formatter,
+  formatLocation,
+  type InventoryValue,
+  type ProblemFormatter,
+  type Report,
+  type SafeguardRow,
+  SEVERITIES,
+} from '../report/model.js';
 import { escapeHtml as h } from '../source/escape.js';
 import { dotOf } from './diagram/dot.js';
 import type { SvgRenderer } from './diagram/svg.js';
@@ -528,3 +537,18 @@ export async function loadHtmlFormatter(): Promise<Formatter> {
   const { loadSvgRenderer } = await import('./diagram/svg.js');
   return createHtmlFormatter(await loadSvgRenderer());
 }
+
+/** A run stopped by input problems (exit 2): a self-contained page that says nothing was checked, and what to fix. */
+export const formatHtmlProblems: ProblemFormatter = function* (problems) {
+  const n = problems.diagnostics.length;
+  yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n';
+  yield `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">\n`;
+  yield `<title>PHI gap report: nothing was checked</title>\n<style>${HTML_STYLE}</style>\n</head>\n<body>\n<main>\n`;
+  yield `<h1>PHI gap report: nothing was checked</h1>\n<p>${h(`${problems.tool.name} ${problems.tool.version}`)} stopped on ${h(plural(n, 'input problem'))}; fix ${n === 1 ? 'it' : 'them'} and run again.</p>\n`;
+  yield '<table>\n<thead><tr><th>Where</th><th>Problem</th></tr></thead>\n<tbody>\n';
+  for (const d of problems.diagnostics) {
+    const where = d.line > 0 ? formatLocation(d) : d.file;
+    yield `<tr><td><code>${h(where)}</code></td><td>${h(d.message)}</td></tr>\n`;
+  }
+  yield '</tbody>\n</table>\n</main>\n</body>\n</html>\n';
+};

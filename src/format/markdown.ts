@@ -3,7 +3,16 @@
  * BAA register, the PHI inventory (folded), the data-flow diagram as Mermaid (folded), the findings, remediation,
  * assertions, accepted risks, live evidence and the inputs. The HTML report (html.ts) has the same sections.
  */
-import { type FormatOptions, type Formatter, formatLocation, type InventoryValue, type Report, type SafeguardRow, SEVERITIES } from '../report/model.js';
+import {
+  type FormatOptions,
+  type Formatter,
+  formatLocation,
+  type InventoryValue,
+  type ProblemFormatter,
+  type Report,
+  type SafeguardRow,
+  SEVERITIES,
+} from '../report/model.js';
 import { escapeMarkdownProse, markdownCode, escapeMarkdown as text } from '../source/escape.js';
 import { mermaidOf } from './diagram/mermaid.js';
 import { diagramView } from './diagram/view.js';
@@ -237,3 +246,14 @@ function* markdownPieces(report: Report, options: FormatOptions): Generator<stri
   } else for (const f of report.files) out.push(`- ${markdownCode(f)}`);
   yield `${out.join('\n')}\n`;
 }
+
+/** A run stopped by input problems (exit 2): a report file that says nothing was checked, and what to fix. */
+export const formatMarkdownProblems: ProblemFormatter = function* (problems) {
+  const n = problems.diagnostics.length;
+  yield `# PHI gap report: nothing was checked\n\n${text(`${problems.tool.name} ${problems.tool.version}`)} stopped on ${plural(n, 'input problem')}; fix ${n === 1 ? 'it' : 'them'} and run again.\n\n`;
+  yield '| Where | Problem |\n| --- | --- |\n';
+  for (const d of problems.diagnostics) {
+    const where = d.line > 0 ? formatLocation(d) : d.file;
+    yield `| ${markdownCode(where, { inTable: true })} | ${escapeMarkdownProse(d.message, { inTable: true })} |\n`;
+  }
+};

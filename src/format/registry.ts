@@ -38,10 +38,15 @@ const REGISTRY = {
     load: async () => (await import('./github.js')).formatGithub,
     loadProblems: async () => (await import('./github.js')).formatGithubProblems,
   },
-  markdown: { description: 'the gap report, compact, for a CI job summary', load: async () => (await import('./markdown.js')).formatMarkdown },
+  markdown: {
+    description: 'the gap report, compact, for a CI job summary',
+    load: async () => (await import('./markdown.js')).formatMarkdown,
+    loadProblems: async () => (await import('./markdown.js')).formatMarkdownProblems,
+  },
   html: {
     description: 'the gap report as one self-contained HTML file, with the data-flow diagram',
     load: async () => (await import('./html.js')).loadHtmlFormatter(),
+    loadProblems: async () => (await import('./html.js')).formatHtmlProblems,
   },
 } satisfies Record<string, FormatEntry>;
 
