@@ -222,7 +222,7 @@ function rootName(system: SystemFiles, cwd: string): string {
 function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
-    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    const key = JSON.stringify([d.file, d.line, d.column, d.message]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -178,6 +178,32 @@ export class Finding {
     return this.facts().map(toEvidence);
   }
 
+  /** As data: what JSON.stringify writes (getters are not own properties, so they are listed here). */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      rule: this.rule,
+      title: this.title,
+      severity: this.severity,
+      status: this.status,
+      cite: this.cite,
+      target: this.target,
+      target_type: this.target_type,
+      message: this.message,
+      phiPath: this.phiPath,
+      location: this.location,
+      remediation: this.remediation,
+      phi: this.phi,
+      ...(this.records !== undefined ? { records: this.records } : {}),
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      args: this.args,
+      evidence: this.evidence,
+      ...(this.folded_under !== undefined ? { folded_under: this.folded_under } : {}),
+      ...(this.accepted !== undefined ? { accepted: this.accepted } : {}),
+      ...(this.baseline !== undefined ? { baseline: this.baseline } : {}),
+    };
+  }
+
   /** The facts read, each once, with their map anchors. */
   facts(): readonly Fact[] {
     return once(this.#reads.map((r) => (typeof r === 'string' ? this.#reader.get(this.target, r) : r)));

@@ -133,6 +133,7 @@ const OWN: ReadonlyArray<readonly [string, FieldDoc]> = [
     { description: 'whether PHI may be in this environment; PHI reaching one where it is not allowed is a finding', cite: ['164.308(a)(4)(i)', '164.502(b)'] },
   ],
   ['environments.description', { description: 'what the environment is for, e.g. "synthetic data only"' }],
+  ['accounts.description', { description: 'what this account is for, e.g. "production PHI workloads"' }],
 
   ['vendors', { description: 'outside organizations that receive, hold or send PHI, by id (aws, openai, the clinic that sends you records)' }],
   [

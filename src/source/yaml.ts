@@ -140,7 +140,7 @@ function withoutEchoes(list: readonly { d: Diagnostic; explained: boolean }[]): 
   return list
     .filter(({ d, explained }) => {
       if (!explained) return !explainedLines.has(d.line);
-      const key = `${d.line}:${d.column}`;
+      const key = JSON.stringify([d.line, d.column]);
       if (said.has(key)) return false;
       said.add(key);
       return true;
