@@ -8,15 +8,17 @@
 //       parse-only: a Node process that reads the same file and calls YAML.parse() (the `yaml` package);
 //       import floor: a Node process that only imports the CLI's dependencies (startup cost we cannot avoid);
 //   - validate of a 20,000-node map with 200 dangling flow ends (typos of declared ids), so "did you mean" runs
-//     200 times against 20,000 ids; exit 2 with 200 diagnostics is expected.
+//     200 times against 20,000 ids; exit 2 with 200 diagnostics is expected;
+//   - scan of a 50 MB map (175,000 nodes) once, writing its JSON report (about 1 GB, deleted after): peak RSS against
+//     issue 10's target (1 GiB), wall time beside it; exit 1 (blocking findings) is expected.
 // Wall time comes from process.hrtime.bigint() around the child; peak RSS from GNU time's %M.
 // It reports figures and PASS/FAIL per target; it exits non-zero only when a child crashed.
 //
-// Usage: node bench/bench.mjs [--quick] [--sizes 200,1000] [--only scan|dangling|live] [--runs N] [--seed N] [--check] [--help]
+// Usage: node bench/bench.mjs [--quick] [--sizes 200,1000] [--only scan|dangling|large|live] [--runs N] [--seed N] [--check] [--help]
 // Env:   PHI_AUDIT_BIN=path/to/cli.js (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +30,8 @@ const ROOT = path.resolve(HERE, '..');
 const OUT_DIR = path.join(ROOT, '.bench');
 const DEFAULT_SIZES = [200, 1000, 10000, 50000];
 const DANGLING = { nodes: 20000, refs: 200 };
+// The large map of issue 10: 175,000 nodes with the default seed and style is 49.8 MB, under the 64 MB file limit.
+const LARGE = { nodes: 175000, label: '50 MB' };
 const CLI_DEPS = cliDependencies();
 const GNU_TIME = '/usr/bin/time';
 const MARK = '__PHI_BENCH_TIME__';
@@ -40,6 +44,9 @@ const LOAD_MS_50K = 4000;
 const RSS_MIB_50K = 700;
 const SCAN_IMPORT_RATIO_200 = 2;
 const DANGLING_MS = 2000;
+// Issue 10 ("within the stated limits, a 50 MB map scans in at most 1 GiB"): the whole scan's peak RSS; its wall
+// time is printed beside it, with no target.
+const LARGE_RSS_MIB = 1024;
 
 // The import floor imports the package's dependencies that src/ imports: what the bundled CLI carries, kept in step
 // as the loader changes (js-yaml joined as the fast map reader).
@@ -68,7 +75,7 @@ function cliDependencies() {
 // Arguments
 
 function parseArgs(argv) {
-  const opts = { quick: false, check: false, sizes: DEFAULT_SIZES, runs: null, seed: DEFAULT_SEED, only: null };
+  const opts = { quick: false, check: false, sizes: DEFAULT_SIZES, sizesGiven: false, runs: null, seed: DEFAULT_SEED, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -82,10 +89,11 @@ function parseArgs(argv) {
       opts.sizes = value()
         .split(',')
         .map((s) => Number(s.trim().replace(/_/g, '')));
+      opts.sizesGiven = true;
       if (opts.sizes.some((n) => !Number.isInteger(n) || n < 100)) usage('--sizes takes integers >= 100, e.g. 200,1000');
     } else if (a === '--only' || a.startsWith('--only=')) {
       opts.only = value();
-      if (opts.only !== 'scan' && opts.only !== 'dangling' && opts.only !== 'live') usage('--only takes scan, dangling or live');
+      if (!['scan', 'dangling', 'large', 'live'].includes(opts.only)) usage('--only takes scan, dangling, large or live');
     } else if (a === '--runs' || a.startsWith('--runs=')) {
       opts.runs = Number(value());
       if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs takes a positive integer');
@@ -98,13 +106,15 @@ function parseArgs(argv) {
 }
 
 function usage(err) {
-  const text = `usage: node bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--only scan|dangling|live] [--runs N] [--seed N] [--check]
-  --quick    one run per measurement
-  --sizes    node counts to generate and scan
+  const text = `usage: node bench/bench.mjs [--quick] [--sizes 200,1000,10000,50000] [--only scan|dangling|large|live] [--runs N] [--seed N] [--check]
+  --quick    one run per measurement (the large map is scanned once in any case, and --quick keeps it)
+  --sizes    node counts to generate and scan; given without --only large, the large map is skipped
   --only     scan: only the scans by size; dangling: only the validate of ${DANGLING.nodes.toLocaleString('en-US')} nodes with ${DANGLING.refs} dangling references;
+             large: only the scan of the ${LARGE.label} map (${LARGE.nodes.toLocaleString('en-US')} nodes), once: peak RSS <= ${LARGE_RSS_MIB} MiB (issue 10), about a minute;
              live: only scan --aws over 1,000 PHI buckets in three accounts behind the local AWS server (bench/live.mjs)
-  --runs     force N runs per measurement (default 5 for <=1,000 nodes, 3 for <=20,000, 2 above)
-  --check    generate the maps and check them (references, ids), no timing
+  --runs     force N runs per measurement (default 5 for <=1,000 nodes, 3 for <=20,000, 2 above; the large map: always 1)
+  --check    generate the maps and check them (references, ids), no timing; the large map only with --only large
+             (YAML.parse of 50 MB takes minutes)
 env: PHI_AUDIT_BIN (default: the package's bin, dist/bin/phi-audit.js), PHI_BENCH_TIMEOUT_MS (default 900000)`;
   if (err) {
     console.error(`bench: ${err}\n${text}`);
@@ -221,6 +231,7 @@ function writeMap(name, options) {
   const t0 = process.hrtime.bigint();
   const { text, stats } = generateMap(options);
   const file = path.join(OUT_DIR, name);
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   const genMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const dangling = stats.dangling.length ? `, ${fmt(stats.dangling.length)} dangling flow ends` : '';
@@ -241,6 +252,118 @@ function countDiagnostics(stderr, expected) {
   return { diagnostics, hinted };
 }
 
+// The large map's JSON report is about 1 GB: never parsed whole. Its `summary` object sits near the head (after
+// format_version, tool, as_of, system and files); the findings list has one finding a line, each `    {"id":...`.
+function readReportSummary(file, headBytes = 64 * 1024) {
+  const fd = openSync(file, 'r');
+  let head;
+  try {
+    const buf = Buffer.alloc(headBytes);
+    head = buf.subarray(0, readSync(fd, buf, 0, headBytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const key = /\n {2}"summary": \{/.exec(head);
+  if (!key) return null;
+  const start = key.index + key[0].length - 1;
+  // The object's end: its braces balanced, outside strings.
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < head.length; i++) {
+    const c = head[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      try {
+        return JSON.parse(head.slice(start, i + 1));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+async function countReportFindings(file) {
+  const needle = Buffer.from('\n    {"id":');
+  let count = 0;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + needle.length)) count++;
+    // Keep what could be the start of a match cut by the chunk's end (never a whole match: it is one byte short).
+    carry = Buffer.from(buf.subarray(Math.max(0, buf.length - (needle.length - 1))));
+  }
+  return count;
+}
+
+// Scan of the large map: once, under GNU time; exit 1 (findings at or above the default --fail-on) is the expected
+// outcome, anything else a failure. The report is measured and deleted; the map stays in .bench/.
+async function benchLarge(m, bin, node, failures) {
+  const reportFile = path.join(OUT_DIR, 'large.json');
+  rmSync(reportFile, { force: true });
+  const argv = [node, bin, 'scan', m.file, '-f', 'json', '-o', reportFile];
+  const command = argv.slice(1).map(rel).join(' ');
+  console.error(`  ${fmt(m.n)} nodes, ${fmt(m.bytes / 1e6, 2)} MB: scan once (${command}) ...`);
+  const r = await run(argv);
+  let reportBytes = null;
+  let summary = null;
+  let listed = null;
+  let problem = null;
+  let why = null;
+  const exit = r.timedOut ? 'timed out' : r.signal ? `signal ${r.signal}` : `exit ${r.code}`;
+  if (r.timedOut || r.signal || r.code !== 1) {
+    problem = describeFailure(`scan ${LARGE.label} map, ${fmt(m.n)} nodes (${command}), expected exit 1`, r);
+    why = exit;
+  } else if (!existsSync(reportFile)) {
+    problem = `scan ${LARGE.label} map, ${fmt(m.n)} nodes (${command}): exit 1 but no report at ${rel(reportFile)}`;
+    why = 'exit 1 but no report';
+  }
+  if (existsSync(reportFile)) {
+    reportBytes = statSync(reportFile).size;
+    if (!problem) {
+      summary = readReportSummary(reportFile);
+      listed = await countReportFindings(reportFile);
+      if (!summary) {
+        problem = `scan ${LARGE.label} map: no "summary" object in the first 64 KB of ${rel(reportFile)}`;
+        why = 'no summary in the report';
+      }
+    }
+    rmSync(reportFile, { force: true });
+  }
+  if (problem) {
+    failures.push(problem);
+    console.error(`bench: LARGE SCAN FAILED\n${problem}`);
+  }
+  console.error(
+    `  ${fmt(m.n)} nodes run 1/1: scan ${fmt(r.ms)} ms ${fmt(mib(r.rssKiB), 0)} MiB (${exit}), ` +
+      (reportBytes === null ? 'no report' : `${fmt(listed)} findings listed, report ${fmt(reportBytes / 1e6, 1)} MB (deleted)`),
+  );
+  return {
+    nodes: m.n,
+    flows: m.flows,
+    file: rel(m.file),
+    bytes: m.bytes,
+    runs: 1,
+    command,
+    failed: problem !== null,
+    failure: why,
+    exit_code: r.code,
+    signal: r.signal,
+    timed_out: r.timedOut,
+    ms: r.ms,
+    rss_kib: r.rssKiB,
+    rss_mib: mib(r.rssKiB),
+    target_rss_mib: LARGE_RSS_MIB,
+    report_bytes: reportBytes,
+    findings_listed: listed,
+    summary,
+  };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   // The live checks' bench (bench/live.mjs): its own figures, printed after the others.
@@ -251,19 +374,25 @@ async function main() {
     writeFileSync(path.join(OUT_DIR, 'live-results.json'), `${JSON.stringify(live, null, 2)}\n`);
     return;
   }
-  const doScan = opts.only !== 'dangling';
-  const doDangling = opts.only !== 'scan';
+  const doScan = opts.only === null || opts.only === 'scan';
+  const doDangling = opts.only === null || opts.only === 'dangling';
+  // The large map (issue 10's memory target): in the default run and with --quick, but not when --sizes asks for
+  // particular maps (a quick look at small ones), nor in --check unless asked for (YAML.parse of 50 MB is slow).
+  const doLarge = opts.only === 'large' || (opts.only === null && !opts.sizesGiven && !opts.check);
   mkdirSync(OUT_DIR, { recursive: true });
 
   // 1. Generate.
   const maps = doScan ? opts.sizes.map((n) => writeMap(`phi-map-${n}.yaml`, { nodes: n, seed: opts.seed })) : [];
   const danglingMap = doDangling
-    ? writeMap(`phi-map-${DANGLING.nodes}-dangling-${DANGLING.refs}.yaml`, { nodes: DANGLING.nodes, seed: opts.seed, dangling: DANGLING.refs })
+    ? // A whole map, named as a system's root file: ids no file declares are then each a problem of its own (a
+      // file read without its root gets them summed up, as they are most likely declared in files not read).
+      writeMap(`dangling-${DANGLING.nodes}-${DANGLING.refs}/phi-map.yaml`, { nodes: DANGLING.nodes, seed: opts.seed, dangling: DANGLING.refs })
     : null;
+  const largeMap = doLarge ? writeMap(`phi-map-${LARGE.nodes}.yaml`, { nodes: LARGE.nodes, seed: opts.seed }) : null;
 
   if (opts.check) {
     let bad = 0;
-    for (const m of [...maps, ...(danglingMap ? [danglingMap] : [])]) {
+    for (const m of [...maps, ...(danglingMap ? [danglingMap] : []), ...(largeMap ? [largeMap] : [])]) {
       const doc = YAML.parse(readFileSync(m.file, 'utf8'), { maxAliasCount: -1 });
       const { errors, counts } = checkMap(doc);
       // A dangling map's only errors are its dangling ends (the checker lists at most 50).
@@ -410,6 +539,9 @@ async function main() {
     };
   }
 
+  // The large map: once, last, so the machine has settled from the runs above.
+  const large = largeMap ? await benchLarge(largeMap, bin, node, failures) : null;
+
   // 3. Report.
   console.log('');
   console.log(`phi-audit bench — ${rel(bin)}, node ${process.version}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, ${os.platform()}`);
@@ -456,6 +588,20 @@ async function main() {
       `validate ${fmt(dangling.nodes)} nodes, ${fmt(dangling.flows)} flows, ${dangling.dangling} dangling flow ends (${fmt(dangling.bytes / 1e6, 2)} MB): ` +
         `${fmt(v.median_ms)} ms, ${fmt(v.median_rss_mib)} MiB median of ${v.ms.length}; exit ${[...new Set(v.exit_codes)].join('/') || '—'}, ` +
         `${[...new Set(v.diagnostics)].join('/') || '—'} diagnostics, ${[...new Set(v.hinted)].join('/') || '—'} with the expected hint`,
+    );
+  }
+  if (large) {
+    const s = large.summary;
+    console.log('');
+    console.log(
+      `large map: scan ${fmt(large.nodes)} nodes, ${fmt(large.flows)} flows, ${fmt(large.bytes / 1e6, 2)} MB (${fmt(large.bytes)} bytes), 1 run: ` +
+        `${fmt(large.ms)} ms, peak RSS ${fmt(large.rss_mib)} MiB, exit ${large.exit_code ?? large.signal ?? '—'}`,
+    );
+    console.log(
+      large.report_bytes === null
+        ? '  no report written'
+        : `  ${fmt(large.findings_listed)} findings in the report (summary: ${s ? `${fmt(s.findings)} counted, ${fmt(s.folded)} folded, ${fmt(s.blocking)} blocking at --fail-on ${s.fail_on}` : '—'}); ` +
+            `report ${fmt(large.report_bytes / 1e6, 1)} MB, deleted`,
     );
   }
   console.log('');
@@ -506,6 +652,18 @@ async function main() {
     }
     targets.push({ name, nodes: dangling.nodes, status, detail });
   }
+  if (large) {
+    const name = `${LARGE.label} map (${fmt(large.nodes)} nodes): scan peak RSS <= ${LARGE_RSS_MIB} MiB`;
+    let status;
+    let detail;
+    if (large.failed) [status, detail] = ['FAIL', `scan failed: ${large.failure}`];
+    else if (large.rss_mib === null) [status, detail] = ['SKIP', `peak RSS not measured (no GNU time); wall ${fmt(large.ms)} ms`];
+    else {
+      status = large.rss_mib <= LARGE_RSS_MIB ? 'PASS' : 'FAIL';
+      detail = `${fmt(large.rss_mib)} MiB, 1 run; wall ${fmt(large.ms / 1000, 1)} s for information, ${fmt(large.findings_listed)} findings, ${fmt(large.bytes / 1e6, 2)} MB map`;
+    }
+    targets.push({ name, nodes: large.nodes, status, detail });
+  }
   for (const t of targets) console.log(`${t.status.padEnd(4)}  ${t.name}  (${t.detail})`);
   const loadAfter = os.loadavg();
   const busy = Math.max(loadBefore[0], loadAfter[0]) > os.cpus().length;
@@ -530,6 +688,7 @@ async function main() {
     import_floor: { deps: CLI_DEPS, ...importFloor },
     sizes: results,
     dangling,
+    large,
     targets,
     failures,
     live: opts.only === null && !opts.check ? await (await import('./live.mjs')).benchLive() : undefined,

@@ -28,7 +28,7 @@ import {
   SEVERITIES,
   validateMapText,
 } from '../src/index.js';
-import { brokenMapArb, brokenOf, flowId, type GenMap, sampleOf, validMapArb } from './support/arbitraries.js';
+import { brokenMapArb, brokenOf, flowId, type GenMap, genMapArb, sampleOf, validMapArb } from './support/arbitraries.js';
 
 /**
  * Regression examples (see the 'regressions' block at the end). PHI that only circles through a flow declaring it (a → b declares phi,
@@ -296,6 +296,20 @@ describe('PHI propagation (property)', () => {
         checkAgainstReference(model, map);
       }),
       { numRuns: 400 },
+    );
+  }, 60_000);
+
+  it('agrees with the reference when the classes fill several 32-bit words (interned class sets)', () => {
+    // 70 unused classes declared first push the generated ones past the first two words of a class set.
+    const padding = Array.from({ length: 70 }, (_, i) => ({ id: `pad-${i}`, phi: i % 3 === 0 }));
+    fc.assert(
+      fc.property(
+        genMapArb.map((m) => sampleOf({ ...m, classes: [...padding.filter((p) => !m.classes.some((c) => c.id === p.id)), ...m.classes] })),
+        ({ model, text }) => {
+          checkAgainstReference(model, load(text));
+        },
+      ),
+      { numRuns: 150 },
     );
   }, 60_000);
 });

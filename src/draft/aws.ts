@@ -113,34 +113,24 @@ export interface StoreSpec {
   readonly publicly?: readonly string[];
 }
 
+const OPENSEARCH_DOMAIN: StoreSpec = {
+  kind: 'database',
+  hosting: 'aws/opensearch',
+  what: 'OpenSearch domain',
+  name: ['domain_name'],
+  encrypted: ['encrypt_at_rest', 0, 'enabled'],
+  key: ['encrypt_at_rest', 0, 'kms_key_id'],
+};
+
 export const TERRAFORM_STORES: ReadonlyMap<string, StoreSpec> = new Map([
   ['aws_ebs_volume', { kind: 'filesystem', hosting: 'aws/ebs', what: 'EBS volume', name: ['id'], encrypted: ['encrypted'], key: ['kms_key_id'] }],
   [
     'aws_efs_file_system',
     { kind: 'filesystem', hosting: 'aws/efs', what: 'EFS file system', name: ['creation_token'], encrypted: ['encrypted'], key: ['kms_key_id'] },
   ],
-  [
-    'aws_elasticsearch_domain',
-    {
-      kind: 'database',
-      hosting: 'aws/opensearch',
-      what: 'OpenSearch domain',
-      name: ['domain_name'],
-      encrypted: ['encrypt_at_rest', 0, 'enabled'],
-      key: ['encrypt_at_rest', 0, 'kms_key_id'],
-    },
-  ],
-  [
-    'aws_opensearch_domain',
-    {
-      kind: 'database',
-      hosting: 'aws/opensearch',
-      what: 'OpenSearch domain',
-      name: ['domain_name'],
-      encrypted: ['encrypt_at_rest', 0, 'enabled'],
-      key: ['encrypt_at_rest', 0, 'kms_key_id'],
-    },
-  ],
+  // The Elasticsearch resource is the OpenSearch one under its older name: same service, same arguments.
+  ['aws_elasticsearch_domain', OPENSEARCH_DOMAIN],
+  ['aws_opensearch_domain', OPENSEARCH_DOMAIN],
   [
     'aws_neptune_cluster',
     { kind: 'database', hosting: 'aws/neptune', what: 'Neptune cluster', name: ['cluster_identifier'], encrypted: ['storage_encrypted'], key: ['kms_key_arn'] },

@@ -10,9 +10,9 @@ import type { Fact, FactReader } from '../enrich/facts.js';
 import type { Propagation } from '../graph/propagate.js';
 import { kindOf, type PhiMap } from '../map/model.js';
 import type { LoadedRule, Severity, TargetType } from '../rules/schema.js';
-import { type Anchor, position } from '../source/positions.js';
-import { Finding, type RuleOutcome, sortFindings } from './finding.js';
-import { type CompiledRule, compileRule, type TargetFacts } from './messages.js';
+import { type Anchor, type Position, position } from '../source/positions.js';
+import { Finding, type RuleOutcome, type RuleRun, sameVerdict, sortFindings } from './finding.js';
+import { compileRule, type TargetFacts } from './messages.js';
 
 export interface EvaluateInput {
   readonly map: PhiMap;
@@ -30,28 +30,64 @@ export interface Evaluation {
   outcomes: Map<string, RuleOutcome>;
 }
 
-/** A target with what every rule asks of it worked out once. */
-interface Candidate {
-  readonly target: Target;
-  readonly at: Anchor;
-  /** PHI touches it: held by a node, sent or held by a vendor, carried by a flow. */
-  readonly phi: boolean;
-  /** Filled in the first time a rule finds something here. */
-  facts?: TargetFacts;
+/**
+ * The targets of one type, with what every rule asks of them worked out once. Kept as parallel lists, not an object
+ * per target: a 50 MB map has 700,000 targets.
+ */
+interface Candidates {
+  readonly targets: Target[];
+  readonly anchors: Anchor[];
+  /** 1 when PHI touches the target: held by a node, sent or held by a vendor, carried by a flow. */
+  readonly phi: number[];
+  /** Filled in the first time a rule finds something on the target. */
+  readonly facts: (Summary | undefined)[];
 }
 
-function factsOf(c: Candidate, phi: Propagation, facts: FactReader): TargetFacts {
-  const t = c.target;
-  const classes = t.type === 'flow' ? phi.phiCarried(t.id) : phi.phiAt(t.id);
-  // Shown paths: at most MAX_SHOWN_PATH ids however long the path (a 10,000-node chain), so a finding costs O(1).
-  const phiPath = (t.type === 'flow' ? phi.shownFlowPhiPath(t.id) : phi.shownPhiPathTo(t.id)) ?? (t.type !== 'flow' && phi.sendsPhi(t.id) ? [t.id] : []);
-  const records = t.type === 'flow' || t.type === 'vendor' ? undefined : facts.get(t.id, 'records').value;
-  return {
-    classes,
-    phiPath,
-    location: position(c.at),
-    records: typeof records === 'number' ? records : undefined,
-  };
+/**
+ * The facts of a target that findings show, worked out when first needed. Its PHI path and location are made on each
+ * read, from the propagation's parent pointers and the target's anchor: a finding costs O(1) to record, and a map with
+ * a million findings keeps no path and no position per target.
+ */
+class Summary implements TargetFacts {
+  readonly classes: readonly string[];
+  readonly records: number | undefined;
+  readonly #target: Target;
+  readonly #at: Anchor;
+  readonly #phi: Propagation;
+
+  constructor(t: Target, at: Anchor, phi: Propagation, facts: FactReader) {
+    this.#target = t;
+    this.#at = at;
+    this.#phi = phi;
+    this.classes = t.type === 'flow' ? phi.phiCarried(t.id) : phi.phiAt(t.id);
+    const records = t.type === 'flow' || t.type === 'vendor' ? undefined : facts.get(t.id, 'records').value;
+    this.records = typeof records === 'number' ? records : undefined;
+  }
+
+  get target(): Target {
+    return this.#target;
+  }
+
+  /**
+   * At most MAX_SHOWN_PATH ids however long the path (a 10,000-node chain). The last path made is kept: a formatter
+   * reads a finding's path several times in a row, and the findings of one target often follow each other.
+   */
+  get phiPath(): readonly string[] {
+    if (Summary.#lastPathOf === this) return Summary.#lastPath;
+    const t = this.#target;
+    const phi = this.#phi;
+    const path = (t.type === 'flow' ? phi.shownFlowPhiPath(t.id) : phi.shownPhiPathTo(t.id)) ?? (t.type !== 'flow' && phi.sendsPhi(t.id) ? [t.id] : []);
+    Summary.#lastPathOf = this;
+    Summary.#lastPath = Object.freeze(path);
+    return Summary.#lastPath;
+  }
+
+  static #lastPathOf: Summary | undefined;
+  static #lastPath: readonly string[] = [];
+
+  get location(): Position {
+    return position(this.#at);
+  }
 }
 
 /** The graph's structure as checks see it: ids, types and kinds, never the map's fields. */
@@ -166,36 +202,37 @@ export function evaluate(input: EvaluateInput): Evaluation {
   });
 
   // Candidates by type, built once: every rule draws from these lists.
-  const byType = new Map<TargetType, Candidate[]>([
-    ['flow', []],
-    ['vendor', []],
-    ['service', []],
-    ['store', []],
-    ['log', []],
-  ]);
+  const byType = new Map<TargetType, Candidates>();
+  for (const type of ['flow', 'vendor', 'service', 'store', 'log'] as const) byType.set(type, { targets: [], anchors: [], phi: [], facts: [] });
+  const add = (type: TargetType, target: Target, at: Anchor, touches: boolean): void => {
+    const list = byType.get(type)!;
+    list.targets.push(target);
+    list.anchors.push(at);
+    list.phi.push(touches ? 1 : 0);
+    list.facts.push(undefined);
+  };
   map.flows.forEach((flow, i) => {
-    byType.get('flow')!.push({ target: flows[i]!, at: flow.at, phi: phi.carriesPhi(flow.id) });
+    add('flow', flows[i]!, flow.at, phi.carriesPhi(flow.id));
   });
   for (const node of map.nodes.values()) {
-    const touches = phi.holdsPhi(node.id) || (node.type === 'vendor' && phi.sendsPhi(node.id));
-    byType.get(node.type)!.push({ target: nodes.get(node.id)!, at: node.at, phi: touches });
+    add(node.type, nodes.get(node.id)!, node.at, phi.holdsPhi(node.id) || (node.type === 'vendor' && phi.sendsPhi(node.id)));
   }
 
   const findings: Finding[] = [];
   const outcomes = new Map<string, RuleOutcome>();
   for (const rule of rules) {
-    const compiled = compileRule(rule);
+    const run: RuleRun = { compiled: compileRule(rule), reader: facts };
     const outcome: RuleOutcome = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
     outcomes.set(rule.id, outcome);
-    const recentArgs = new Recent(sameArgs);
-    const recentReads = new Recent(sameReads);
+    const recent = new Recent(sameVerdict);
     const { targets, kinds, exclude_kinds, phi: phiMode, when } = rule.applies_to;
     for (const [type, list] of byType) {
       if (!targets.includes(type)) continue;
-      for (const c of list) {
-        const kind = c.target.type === 'flow' ? undefined : c.target.kind;
+      for (let i = 0; i < list.targets.length; i++) {
+        const target = list.targets[i]!;
+        const kind = target.type === 'flow' ? undefined : target.kind;
         if (
-          (phiMode === 'required' && !c.phi) ||
+          (phiMode === 'required' && list.phi[i] === 0) ||
           (kinds && (kind === undefined || !kinds.includes(kind))) ||
           (exclude_kinds && kind !== undefined && exclude_kinds.includes(kind))
         ) {
@@ -203,11 +240,11 @@ export function evaluate(input: EvaluateInput): Evaluation {
           continue;
         }
         reads.length = 0;
-        current = c.target.id;
+        current = target.id;
         let result: CheckResult;
         let severity: Severity;
         try {
-          const applies = when ? ctx.check(when, c.target) : undefined;
+          const applies = when ? ctx.check(when, target) : undefined;
           if (applies && applies.status !== 'pass') {
             // Whether the rule applies could not be established: that is unknown, not a reason to skip it.
             if (applies.status !== 'unknown' || applies.reason !== 'unavailable') {
@@ -216,7 +253,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
             }
             result = applies;
           } else {
-            result = ctx.check(rule.check, c.target);
+            result = ctx.check(rule.check, target);
             // Three states: a safeguard the map does not declare is not established (unknown), unless the rule judges
             // what the map says about itself and needs the value for that.
             if (result.status === 'fail' && result.reason === 'missing' && rule.undeclared !== 'fail') result = { ...result, status: 'unknown' };
@@ -226,7 +263,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
             else outcome.not_applicable++;
             continue;
           }
-          severity = severityFor(rule, c.target, ctx);
+          severity = severityFor(rule, target, ctx);
         } catch (err) {
           // A broken check must not hide the others, and must not pass: it is an unknown for this rule and target.
           result = { status: 'unknown', reason: 'error', args: { error: (err as Error).message } };
@@ -234,9 +271,20 @@ export function evaluate(input: EvaluateInput): Evaluation {
         }
         if (result.status === 'unknown') outcome.unknown++;
         else outcome.fail++;
-        c.facts ??= factsOf(c, phi, facts);
+        let shared = list.facts[i];
+        if (shared === undefined) list.facts[i] = shared = new Summary(target, list.anchors[i]!, phi, facts);
         findings.push(
-          toFinding(compiled, c, result, severity, c.facts, facts, recentReads.share(reads.slice()), result.args ? recentArgs.share(result.args) : NO_ARGS),
+          new Finding(
+            run,
+            shared,
+            recent.share({
+              severity,
+              status: result.status === 'unknown' ? 'unknown' : 'fail',
+              reason: result.reason,
+              args: result.args ?? NO_ARGS,
+              reads: reads.slice(),
+            }),
+          ),
         );
       }
     }
@@ -244,40 +292,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   return { findings: sortFindings(findings), outcomes };
 }
 
-function toFinding(
-  compiled: CompiledRule,
-  c: Candidate,
-  result: CheckResult,
-  severity: Severity,
-  shared: TargetFacts,
-  reader: FactReader,
-  reads: readonly (string | Fact)[],
-  args: Readonly<Record<string, string | number>>,
-): Finding {
-  const t = c.target;
-  return new Finding({
-    rule: compiled,
-    target: t.id,
-    targetType: t.type,
-    shared,
-    severity,
-    status: result.status === 'unknown' ? 'unknown' : 'fail',
-    reason: result.reason,
-    args,
-    message:
-      result.reason === 'error'
-        ? `the check for rule ${compiled.rule.id} could not run on ${t.id} (${String(result.args?.error)}), so this safeguard is unverified`
-        : result.reason === 'unavailable' && !compiled.messages.has('unavailable')
-          ? `${t.id}: ${String(result.args?.field)} could not be read from the live system (${String(result.args?.error)}), so this safeguard is not established`
-          : ((result.reason !== undefined ? compiled.messages.get(result.reason) : undefined) ?? compiled.fallback),
-    reader,
-    reads,
-  });
-}
-
 /**
  * Consecutive findings of one rule mostly say the same thing (`encryption.at_rest` is `undeclared` on target after
- * target): such findings share one arguments record and one list of fields read, found among the last few made.
+ * target): such findings share one verdict, found among the last few made.
  */
 class Recent<T> {
   readonly #items: T[] = [];
@@ -292,16 +309,3 @@ class Recent<T> {
 }
 
 const NO_ARGS: Readonly<Record<string, string | number>> = Object.freeze({});
-
-function sameArgs(a: Readonly<Record<string, string | number>>, b: Readonly<Record<string, string | number>>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
-  return true;
-}
-
-function sameReads(a: readonly (string | Fact)[], b: readonly (string | Fact)[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || typeof a[i] !== 'string') return false;
-  return true;
-}

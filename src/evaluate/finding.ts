@@ -3,7 +3,7 @@ import type { Fact, FactReader, Provenance } from '../enrich/facts.js';
 import { SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { formatLocation } from '../source/diagnostics.js';
 import { type Position, position } from '../source/positions.js';
-import { type CompiledRule, render, type TargetFacts, type Template } from './messages.js';
+import { type CompiledRule, render, type TargetFacts } from './messages.js';
 
 export type FindingStatus = 'fail' | 'unknown';
 
@@ -50,24 +50,37 @@ export interface FindingAcceptance {
   readonly location: Position;
 }
 
-/** What a finding is made from: the compiled rule and the target's facts are shared with every other finding on them. */
-export interface FindingInit {
-  readonly rule: CompiledRule;
-  readonly target: string;
-  readonly targetType: TargetType;
-  /** Worked out once per target. */
-  readonly shared: TargetFacts;
+/** What every finding of one rule in one run shares: the compiled rule and the facts it was judged on. */
+export interface RuleRun {
+  readonly compiled: CompiledRule;
+  /** The fact store the rule read (see `Finding.facts()`). */
+  readonly reader: FactReader;
+}
+
+/**
+ * What a rule concluded on a target, apart from the target itself: severity, status, reason, the arguments its message
+ * is rendered from and the fields it read. Consecutive findings of one rule mostly conclude the same (`encryption` is
+ * undeclared on target after target), so they share one verdict.
+ */
+export interface Verdict {
   readonly severity: Severity;
   readonly status: FindingStatus;
   /** The check's reason (which of the rule's messages). */
   readonly reason: string | undefined;
-  /** The arguments the message is rendered from. */
   readonly args: Readonly<Record<string, string | number>>;
-  /** The rule's template for this reason, or the text itself (a check that could not run). */
-  readonly message: Template | string;
-  /** The facts the rule read on its target (see `facts()`). */
-  readonly reader: FactReader;
+  /** The facts the rule read on its target (see `Finding.facts()`). */
   readonly reads: readonly (string | Fact)[];
+}
+
+/** Whether two verdicts say the same: a field name read stands for the same fact on every target; a fact read does not. */
+export function sameVerdict(a: Verdict, b: Verdict): boolean {
+  if (a.severity !== b.severity || a.status !== b.status || a.reason !== b.reason) return false;
+  if (a.reads.length !== b.reads.length) return false;
+  for (let i = 0; i < a.reads.length; i++) if (a.reads[i] !== b.reads[i] || typeof a.reads[i] !== 'string') return false;
+  const ka = Object.keys(a.args);
+  if (ka.length !== Object.keys(b.args).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b.args, k) || a.args[k] !== b.args[k]) return false;
+  return true;
 }
 
 /** The facts read, each once, in the order first read. Lists are short (a rule reads a handful of facts). */
@@ -86,49 +99,108 @@ function once(list: readonly Fact[]): Fact[] {
   return out;
 }
 
+/** What triage adds to a finding; most findings get none of it, so it is one optional record. */
+interface Triaged {
+  folded_under?: string | undefined;
+  accepted?: FindingAcceptance | undefined;
+  baseline?: 'new' | 'existing' | undefined;
+}
+
 /**
- * A finding. A large map has over a million of them, so a finding keeps only what is its own (rule and target ids,
- * severity, status, reason, arguments) and points at what it shares: the compiled rule (title, citations,
- * remediation) and the target's facts (PHI path, location, classes, records). What can be made again is made when
- * read: its id, its message and its evidence.
+ * The message of a finding: the rule's template for its reason, filled in; a check that could not run, or a live fact
+ * that could not be read where the rule has no message for that, says so in words of its own.
+ */
+function messageOf(compiled: CompiledRule, facts: TargetFacts, reason: string | undefined, args: Readonly<Record<string, string | number>>): string {
+  const { id, type } = facts.target;
+  if (reason === 'error') {
+    return `the check for rule ${compiled.rule.id} could not run on ${id} (${String(args.error)}), so this safeguard is unverified`;
+  }
+  if (reason === 'unavailable' && !compiled.messages.has('unavailable')) {
+    return `${id}: ${String(args.field)} could not be read from the live system (${String(args.error)}), so this safeguard is not established`;
+  }
+  const template = (reason !== undefined ? compiled.messages.get(reason) : undefined) ?? compiled.fallback;
+  return render(template, { id, type }, facts, args);
+}
+
+/**
+ * A finding. A large map has over a million of them, so a finding is four pointers (56 bytes): to the rule's run
+ * (title, citations, remediation, the fact store), the target's facts (id, type, PHI path, location, classes,
+ * records), the verdict (severity, status, reason, arguments, fields read; mostly shared too), and what triage adds.
+ * Everything else is made when read: its id, its message and its evidence.
  *
  * Evidence: the facts the rule read on its target, in the order read. A field name stands for that field of the
  * target itself, read again from the store when asked (the same fact: nothing changes the store after enrichment);
  * any other fact (another subject's, a catalog entry) is kept as read.
  */
 export class Finding {
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly status: FindingStatus;
-  readonly target: string;
-  readonly target_type: TargetType;
-  readonly reason: string | undefined;
-  readonly args: Readonly<Record<string, string | number>>;
-  /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
-  folded_under?: string | undefined;
-  /** Set in triage: the active acceptance from the map's `accepted:` list (shown, never blocking). */
-  accepted?: FindingAcceptance | undefined;
-  /** Set in triage with a baseline: whether the baseline recorded this id (only new findings block). */
-  baseline?: 'new' | 'existing' | undefined;
-  readonly #rule: CompiledRule;
+  readonly #run: RuleRun;
   readonly #shared: TargetFacts;
-  readonly #message: Template | string;
-  readonly #reader: FactReader;
-  readonly #reads: readonly (string | Fact)[];
+  readonly #verdict: Verdict;
+  #triaged: Triaged | undefined;
 
-  constructor(init: FindingInit) {
-    this.rule = init.rule.rule.id;
-    this.severity = init.severity;
-    this.status = init.status;
-    this.target = init.target;
-    this.target_type = init.targetType;
-    this.reason = init.reason;
-    this.args = init.args;
-    this.#rule = init.rule;
-    this.#shared = init.shared;
-    this.#message = init.message;
-    this.#reader = init.reader;
-    this.#reads = init.reads;
+  /** `run` and `shared` are shared with every finding of the rule and on the target; `verdict` often is too. */
+  constructor(run: RuleRun, shared: TargetFacts, verdict: Verdict) {
+    this.#run = run;
+    this.#shared = shared;
+    this.#verdict = verdict;
+    this.#triaged = undefined;
+  }
+
+  get rule(): string {
+    return this.#run.compiled.rule.id;
+  }
+
+  get severity(): Severity {
+    return this.#verdict.severity;
+  }
+
+  get status(): FindingStatus {
+    return this.#verdict.status;
+  }
+
+  /** The check's reason (which of the rule's messages). */
+  get reason(): string | undefined {
+    return this.#verdict.reason;
+  }
+
+  /** The arguments the message is rendered from. */
+  get args(): Readonly<Record<string, string | number>> {
+    return this.#verdict.args;
+  }
+
+  get target(): string {
+    return this.#shared.target.id;
+  }
+
+  get target_type(): TargetType {
+    return this.#shared.target.type;
+  }
+
+  /** Set in triage: the id of the root-cause finding this one follows from (shown, not counted). */
+  get folded_under(): string | undefined {
+    return this.#triaged?.folded_under;
+  }
+
+  set folded_under(id: string | undefined) {
+    (this.#triaged ??= {}).folded_under = id;
+  }
+
+  /** Set in triage: the active acceptance from the map's `accepted:` list (shown, never blocking). */
+  get accepted(): FindingAcceptance | undefined {
+    return this.#triaged?.accepted;
+  }
+
+  set accepted(acceptance: FindingAcceptance | undefined) {
+    (this.#triaged ??= {}).accepted = acceptance;
+  }
+
+  /** Set in triage with a baseline: whether the baseline recorded this id (only new findings block). */
+  get baseline(): 'new' | 'existing' | undefined {
+    return this.#triaged?.baseline;
+  }
+
+  set baseline(mark: 'new' | 'existing' | undefined) {
+    (this.#triaged ??= {}).baseline = mark;
   }
 
   /** Stable: RULE@TARGET */
@@ -137,16 +209,16 @@ export class Finding {
   }
 
   get title(): string {
-    return this.#rule.rule.title;
+    return this.#run.compiled.rule.title;
   }
 
   /** Citation texts, as `45 CFR 164.312(a)(1)`. */
   get cite(): readonly string[] {
-    return this.#rule.cite;
+    return this.#run.compiled.cite;
   }
 
   get remediation(): string {
-    return this.#rule.remediation;
+    return this.#run.compiled.remediation;
   }
 
   /** Node ids from a PHI origin to the target (for flows: to the flow's target). Empty when no PHI reaches it. */
@@ -169,8 +241,7 @@ export class Finding {
   }
 
   get message(): string {
-    const m = this.#message;
-    return typeof m === 'string' ? m : render(m, { id: this.target, type: this.target_type }, this.#shared, this.args);
+    return messageOf(this.#run.compiled, this.#shared, this.reason, this.args);
   }
 
   /** Built on each read and not kept: 300,000 findings' evidence lists would outweigh the findings. */
@@ -206,7 +277,9 @@ export class Finding {
 
   /** The facts read, each once, with their map anchors. */
   facts(): readonly Fact[] {
-    return once(this.#reads.map((r) => (typeof r === 'string' ? this.#reader.get(this.target, r) : r)));
+    const reader = this.#run.reader;
+    const target = this.target;
+    return once(this.#verdict.reads.map((r) => (typeof r === 'string' ? reader.get(target, r) : r)));
   }
 }
 

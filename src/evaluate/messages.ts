@@ -1,14 +1,18 @@
 /** A rule's messages, compiled once: a template per reason, filled from the check's arguments and the target. */
 
-import { citationText, type LoadedRule } from '../rules/schema.js';
+import { citationText, type LoadedRule, type TargetType } from '../rules/schema.js';
 import type { Position } from '../source/positions.js';
 
-/** What a finding says about its target, worked out once per target. */
+/**
+ * What a finding says about its target, shared by every finding on it. The PHI path and the location may be made
+ * each time they are read (a million findings keep no path and no position of their own).
+ */
 export interface TargetFacts {
-  classes: readonly string[];
-  phiPath: string[];
-  location: Position;
-  records: number | undefined;
+  readonly target: { readonly id: string; readonly type: TargetType };
+  readonly classes: readonly string[];
+  readonly phiPath: readonly string[];
+  readonly location: Position;
+  readonly records: number | undefined;
 }
 
 /** A message template split once into literal text and placeholder names. */

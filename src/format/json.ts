@@ -12,8 +12,9 @@ const quote = (s: string): string => (PLAIN.test(s) ? `"${s}"` : str(s));
 /**
  * A finding as the JSON contract writes it (docs/map-format.md, "JSON findings"; the PHI path's key is `path`),
  * written by hand in the order JSON.stringify would give: a 300,000-finding report spends most of its time here.
- * What findings share is serialized once: a rule's id, title and citations, each file's name, and each list of
- * classes or path (the engine hands the same array to every finding on one target).
+ * What findings share is serialized once: a rule's id, title and citations, each file's name, each list of
+ * classes (the engine hands the same array to every finding on one target), and the path of consecutive findings on
+ * one target.
  */
 function writer(): (f: ReportFinding) => string {
   const perRule = new Map<string, string>();
@@ -34,6 +35,16 @@ function writer(): (f: ReportFinding) => string {
     }
     return text;
   };
+  // A PHI path is made when read: consecutive findings on one target get the same array, written once.
+  let lastPath: readonly string[] | undefined;
+  let lastPathText = '';
+  const path = (l: readonly string[]): string => {
+    if (l !== lastPath) {
+      lastPath = l;
+      lastPathText = str(l);
+    }
+    return lastPathText;
+  };
   return (f) => {
     let rule = perRule.get(f.rule);
     if (rule === undefined) perRule.set(f.rule, (rule = `"rule":${str(f.rule)},"title":${str(f.title)}`));
@@ -41,7 +52,7 @@ function writer(): (f: ReportFinding) => string {
     if (file === undefined) perFile.set(f.location.file, (file = `{"file":${str(f.location.file)},"line":`));
     return (
       `{"id":${quote(f.id)},${rule},"severity":"${f.severity}","status":"${f.status}","cite":${list(f.cite)},` +
-      `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${list(f.phiPath)},` +
+      `"target":${quote(f.target)},"target_type":"${f.target_type}","message":${str(f.message)},"path":${path(f.phiPath)},` +
       `"location":${file}${f.location.line},"column":${f.location.column}},"phi":${list(f.phi)}` +
       `${f.records !== undefined ? `,"records":${f.records}` : ''},"evidence":${str(f.evidence)}` +
       `${f.folded_under !== undefined ? `,"folded_under":${quote(f.folded_under)}` : ''}` +

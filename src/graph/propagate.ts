@@ -1,7 +1,8 @@
 /**
  * PHI propagation, fail-closed (docs/map-format.md, "How PHI propagates"): a node holds its own data plus what every edge into it carries,
  * to a fixed point. Edges are flows, backups, hosting (node → vendor) and subprocessors (vendor → vendor).
- * Class sets are bitsets, so the fixed point costs O((nodes + edges) × classes) and never enumerates paths.
+ * Class sets are interned bitsets (ClassSets): nodes and edges hold set numbers, so the fixed point never enumerates
+ * paths, mostly compares numbers, and its memory grows with the distinct sets, not with nodes times classes.
  * One shortest PHI path per holder comes from a multi-source BFS over the edges that carry PHI.
  */
 import { backupOf, flowData, flowDeidentifies, hostingOf, ownData, type PhiMap, subprocessorsOf } from '../map/model.js';
@@ -56,43 +57,143 @@ const DEIDENTIFY = 1;
 /** A flow that declares `data:` carries exactly that, whatever its source holds. */
 const FIXED = 2;
 
+/** Past this many remembered unions, the memo starts again (it only saves work; the sets stay interned). */
+const MAX_MEMO = 1 << 20;
+
+/**
+ * Class sets, interned: each distinct set is stored once, as W words of 32 bits, and named by a number (0: the empty
+ * set). Nodes and edges hold set numbers, so memory grows with the distinct sets a map has (a few dozen in a real
+ * estate, whatever its size) times the classes, not with nodes times classes. Unions and de-identification are
+ * remembered, so the fixed point mostly compares numbers.
+ */
+class ClassSets {
+  readonly #w: number;
+  #words: Uint32Array;
+  #count = 0;
+  readonly #ids = new Map<number | string, number>();
+  readonly #phi: number[] = [];
+  readonly #phiMask: Uint32Array;
+  readonly #deidBit: Uint32Array;
+  readonly #unions = new Map<number, number>();
+  readonly #stripped = new Map<number, number>();
+  readonly #phiOnly = new Map<number, number>();
+  readonly #scratch: Uint32Array;
+
+  constructor(w: number, phiMask: Uint32Array, deidBit: Uint32Array) {
+    this.#w = w;
+    this.#words = new Uint32Array(w * 16);
+    this.#phiMask = phiMask;
+    this.#deidBit = deidBit;
+    this.#scratch = new Uint32Array(w);
+    this.intern(this.#scratch); // 0: the empty set
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The number of the set in `bits` (W words), adding it when new. */
+  intern(bits: Uint32Array): number {
+    const w = this.#w;
+    let key: number | string;
+    if (w === 1) key = bits[0]!;
+    else {
+      key = '';
+      for (let i = 0; i < w; i++) key += `${bits[i]!},`;
+    }
+    const known = this.#ids.get(key);
+    if (known !== undefined) return known;
+    const id = this.#count++;
+    if ((id + 1) * w > this.#words.length) {
+      const grown = new Uint32Array(Math.max(this.#words.length * 2, (id + 1) * w));
+      grown.set(this.#words);
+      this.#words = grown;
+    }
+    this.#words.set(bits, id * w);
+    let phi = 0;
+    for (let i = 0; i < w; i++) if ((bits[i]! & this.#phiMask[i]!) !== 0) phi = 1;
+    this.#phi.push(phi);
+    this.#ids.set(key, id);
+    return id;
+  }
+
+  /** The set of these class indexes. */
+  of(indexes: Iterable<number>): number {
+    const bits = this.#scratch.fill(0);
+    for (const i of indexes) bits[i >>> 5]! |= 1 << (i & 31);
+    return this.intern(bits);
+  }
+
+  hasPhi(set: number): boolean {
+    return this.#phi[set] === 1;
+  }
+
+  has(set: number, index: number): boolean {
+    return (this.#words[set * this.#w + (index >>> 5)]! & (1 << (index & 31))) !== 0;
+  }
+
+  union(a: number, b: number): number {
+    if (a === b || b === 0) return a;
+    if (a === 0) return b;
+    // One number for the pair, exact while both are below 2^26 (past that, nothing is remembered).
+    const key = a < 2 ** 26 && b < 2 ** 26 ? (a < b ? a * 2 ** 26 + b : b * 2 ** 26 + a) : -1;
+    const known = this.#unions.get(key);
+    if (known !== undefined) return known;
+    const w = this.#w;
+    const bits = this.#scratch;
+    for (let i = 0; i < w; i++) bits[i] = this.#words[a * w + i]! | this.#words[b * w + i]!;
+    const union = this.intern(bits);
+    return key < 0 ? union : this.#remember(this.#unions, key, union);
+  }
+
+  /** De-identified: PHI classes dropped, `deidentified` added when there were any. */
+  strip(set: number): number {
+    if (!this.hasPhi(set)) return set;
+    const known = this.#stripped.get(set);
+    if (known !== undefined) return known;
+    const w = this.#w;
+    const bits = this.#scratch;
+    for (let i = 0; i < w; i++) bits[i] = (this.#words[set * w + i]! & ~this.#phiMask[i]!) | this.#deidBit[i]!;
+    return this.#remember(this.#stripped, set, this.intern(bits));
+  }
+
+  /** Only the PHI classes of the set. */
+  phiOnly(set: number): number {
+    const known = this.#phiOnly.get(set);
+    if (known !== undefined) return known;
+    const w = this.#w;
+    const bits = this.#scratch;
+    for (let i = 0; i < w; i++) bits[i] = this.#words[set * w + i]! & this.#phiMask[i]!;
+    return this.#remember(this.#phiOnly, set, this.intern(bits));
+  }
+
+  #remember(memo: Map<number, number>, key: number, value: number): number {
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(key, value);
+    return value;
+  }
+}
+
 export function propagate(map: PhiMap): Propagation {
   const ids = [...map.nodes.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
   const classIds = [...map.dataClasses.keys()];
   const classIndex = new Map(classIds.map((c, i) => [c, i]));
   const n = ids.length;
-  // Class sets are W words of 32 bits. The sets of all nodes share one flat array (node i's at i × W), and so do the
-  // sets of all edges that declare `data:`, so the fixed point allocates nothing.
   const W = Math.max(1, Math.ceil(classIds.length / 32));
 
-  const setClasses = (out: Uint32Array, at: number, classes: readonly string[]): void => {
+  const indexesOf = function* (classes: readonly string[]): Generator<number> {
     for (const c of classes) {
       const i = classIndex.get(c);
-      if (i !== undefined) out[at + (i >>> 5)]! |= 1 << (i & 31);
+      if (i !== undefined) yield i;
     }
   };
-  const phiMask = new Uint32Array(W);
-  setClasses(
-    phiMask,
-    0,
-    classIds.filter((c) => map.dataClasses.get(c)?.phi),
-  );
-  const deidBit = new Uint32Array(W);
-  setClasses(deidBit, 0, ['deidentified']);
-  const hasPhi = (sets: Uint32Array, at: number): boolean => {
-    for (let w = 0; w < W; w++) if ((sets[at + w]! & phiMask[w]!) !== 0) return true;
-    return false;
+  const mask = (classes: Iterable<number>): Uint32Array => {
+    const out = new Uint32Array(W);
+    for (const i of classes) out[i >>> 5]! |= 1 << (i & 31);
+    return out;
   };
-  /** out[at..] = src[srcAt..], de-identified when asked: PHI classes dropped, `deidentified` added when there were any. */
-  const copyInto = (out: Uint32Array, at: number, src: Uint32Array, srcAt: number, deidentify: boolean): void => {
-    if (!deidentify) {
-      for (let w = 0; w < W; w++) out[at + w] = src[srcAt + w]!;
-      return;
-    }
-    const strip = hasPhi(src, srcAt);
-    for (let w = 0; w < W; w++) out[at + w] = (src[srcAt + w]! & ~phiMask[w]!) | (strip ? deidBit[w]! : 0);
-  };
+  const sets = new ClassSets(W, mask(indexesOf(classIds.filter((c) => map.dataClasses.get(c)?.phi))), mask(indexesOf(['deidentified'])));
 
   // Edges in a fixed order: flows as declared, then each node's subprocessors, backup and hosting.
   const from: number[] = [];
@@ -130,14 +231,13 @@ export function propagate(map: PhiMap): Propagation {
   const edgeFrom = Int32Array.from(from);
   const edgeTo = Int32Array.from(to);
   const edgeFlags = Uint8Array.from(flags);
-  // Fixed sets of the flows that declare `data:` (only flows come first, so edge e < flowEdges indexes this array).
-  const fixed = new Uint32Array(flowEdges * W);
-  const scratch = new Uint32Array(W);
+  // The set each flow that declares `data:` carries, de-identified when it says so (flows come first, so edge
+  // e < flowEdges indexes this array).
+  const fixed = new Int32Array(flowEdges);
   for (let e = 0; e < flowEdges; e++) {
     if (!(edgeFlags[e]! & FIXED)) continue;
-    scratch.fill(0);
-    setClasses(scratch, 0, declaredData[e]!);
-    copyInto(fixed, e * W, scratch, 0, (edgeFlags[e]! & DEIDENTIFY) !== 0);
+    const declared = sets.of(indexesOf(declaredData[e]!));
+    fixed[e] = edgeFlags[e]! & DEIDENTIFY ? sets.strip(declared) : declared;
   }
 
   // Outgoing edges per node, as a compressed list: edges of node u are outEdges[outStart[u] .. outStart[u + 1]).
@@ -148,30 +248,19 @@ export function propagate(map: PhiMap): Propagation {
   const fill = outStart.slice(0, n);
   for (let e = 0; e < m; e++) outEdges[fill[edgeFrom[e]!]!++] = e;
 
-  /** What edge e carries, written to out[at..]. */
-  const carriedInto = (out: Uint32Array, at: number, e: number, holds: Uint32Array): void => {
-    if (edgeFlags[e]! & FIXED) copyInto(out, at, fixed, e * W, false);
-    else copyInto(out, at, holds, edgeFrom[e]! * W, (edgeFlags[e]! & DEIDENTIFY) !== 0);
-  };
-
-  // Fixed point.
-  const own = new Uint32Array(n * W);
+  // Fixed point over set numbers.
+  const own = new Int32Array(n);
   ids.forEach((id, i) => {
-    setClasses(own, i * W, ownData(map.nodes.get(id)!));
+    own[i] = sets.of(indexesOf(ownData(map.nodes.get(id)!)));
   });
   const holds = own.slice();
-  const orInto = (target: number, src: Uint32Array, srcAt: number): boolean => {
-    let changed = false;
-    for (let w = 0; w < W; w++) {
-      const v = holds[target + w]! | src[srcAt + w]!;
-      if (v !== holds[target + w]) {
-        holds[target + w] = v;
-        changed = true;
-      }
-    }
-    return changed;
+  /** What edge e carries. */
+  const carriedBy = (e: number): number => {
+    if (edgeFlags[e]! & FIXED) return fixed[e]!;
+    const held = holds[edgeFrom[e]!]!;
+    return edgeFlags[e]! & DEIDENTIFY ? sets.strip(held) : held;
   };
-  for (let e = 0; e < flowEdges; e++) if (edgeFlags[e]! & FIXED) orInto(edgeTo[e]! * W, fixed, e * W);
+  for (let e = 0; e < flowEdges; e++) if (edgeFlags[e]! & FIXED) holds[edgeTo[e]!] = sets.union(holds[edgeTo[e]!]!, fixed[e]!);
   const queued = new Uint8Array(n).fill(1);
   // A ring buffer: each node is in it at most once.
   const ring = new Int32Array(n);
@@ -187,27 +276,27 @@ export function propagate(map: PhiMap): Propagation {
       const e = outEdges[k]!;
       if (edgeFlags[e]! & FIXED) continue;
       const t = edgeTo[e]!;
-      copyInto(scratch, 0, holds, u * W, (edgeFlags[e]! & DEIDENTIFY) !== 0);
-      if (orInto(t * W, scratch, 0) && !queued[t]) {
-        queued[t] = 1;
-        ring[(head + size) % n] = t;
-        size++;
+      const grown = sets.union(holds[t]!, carriedBy(e));
+      if (grown !== holds[t]) {
+        holds[t] = grown;
+        if (!queued[t]) {
+          queued[t] = 1;
+          ring[(head + size) % n] = t;
+          size++;
+        }
       }
     }
   }
 
   /** Whether edge e carries PHI. */
-  const edgeCarriesPhi = (e: number): boolean => {
-    carriedInto(scratch, 0, e, holds);
-    return hasPhi(scratch, 0);
-  };
+  const edgeCarriesPhi = (e: number): boolean => sets.hasPhi(carriedBy(e));
 
   // Shortest PHI paths: BFS from PHI origins over edges that carry PHI.
   const pred = new Int32Array(n).fill(-1);
   const seen = new Uint8Array(n);
   const bfs: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (hasPhi(own, i * W)) {
+    if (sets.hasPhi(own[i]!)) {
       seen[i] = 1;
       bfs.push(i);
     }
@@ -215,7 +304,7 @@ export function propagate(map: PhiMap): Propagation {
   // A flow that declares PHI its source does not hold starts a path at that source.
   for (let e = 0; e < flowEdges; e++) {
     const t = edgeTo[e]!;
-    if (edgeFlags[e]! & FIXED && hasPhi(fixed, e * W) && !hasPhi(holds, edgeFrom[e]! * W) && !seen[t]) {
+    if (edgeFlags[e]! & FIXED && sets.hasPhi(fixed[e]!) && !sets.hasPhi(holds[edgeFrom[e]!]!) && !seen[t]) {
       seen[t] = 1;
       pred[t] = edgeFrom[e]!;
       bfs.push(t);
@@ -241,34 +330,23 @@ export function propagate(map: PhiMap): Propagation {
   // origin above; the source of such a flow is where it starts.
   for (let e = 0; e < flowEdges; e++) {
     const f = edgeFrom[e]!;
-    if (edgeFlags[e]! & FIXED && hasPhi(fixed, e * W) && !seen[f] && hasPhi(holds, f * W)) {
+    if (edgeFlags[e]! & FIXED && sets.hasPhi(fixed[e]!) && !seen[f] && sets.hasPhi(holds[f]!)) {
       seen[f] = 1;
       bfs.push(f);
       next = search(next);
     }
   }
 
-  // Class names of a set, sorted; one frozen array per distinct set (most nodes share a few sets), so callers get the
-  // same array for the same classes and nothing is sorted twice.
-  const namedAll = new Map<number | string, readonly string[]>();
-  const namedPhi = new Map<number | string, readonly string[]>();
-  const names = (sets: Uint32Array, at: number, onlyPhi: boolean): readonly string[] => {
-    let key: number | string;
-    if (W === 1) key = onlyPhi ? sets[at]! & phiMask[0]! : sets[at]!;
-    else {
-      key = '';
-      for (let w = 0; w < W; w++) key += `${onlyPhi ? sets[at + w]! & phiMask[w]! : sets[at + w]!},`;
-    }
-    const named = onlyPhi ? namedPhi : namedAll;
-    let list = named.get(key);
+  // Class names of a set, sorted; one frozen array per distinct set, so callers get the same array for the same
+  // classes and nothing is sorted twice.
+  const named = new Map<number, readonly string[]>();
+  const names = (set: number, onlyPhi: boolean): readonly string[] => {
+    const shown = onlyPhi ? sets.phiOnly(set) : set;
+    let list = named.get(shown);
     if (list === undefined) {
       const out: string[] = [];
-      for (let i = 0; i < classIds.length; i++) {
-        if ((sets[at + (i >>> 5)]! & (1 << (i & 31))) === 0) continue;
-        if (onlyPhi && (phiMask[i >>> 5]! & (1 << (i & 31))) === 0) continue;
-        out.push(classIds[i]!);
-      }
-      named.set(key, (list = Object.freeze(out.sort())));
+      for (let i = 0; i < classIds.length; i++) if (sets.has(shown, i)) out.push(classIds[i]!);
+      named.set(shown, (list = Object.freeze(out.sort())));
     }
     return list;
   };
@@ -282,10 +360,7 @@ export function propagate(map: PhiMap): Propagation {
     if (e === undefined) throw new Error(`unknown flow "${flowId}"`);
     return e;
   };
-  const carriedNames = (flowId: string, onlyPhi: boolean): readonly string[] => {
-    carriedInto(scratch, 0, edgeOf(flowId), holds);
-    return names(scratch, 0, onlyPhi);
-  };
+  const carriedNames = (flowId: string, onlyPhi: boolean): readonly string[] => names(carriedBy(edgeOf(flowId)), onlyPhi);
   const phiPathFrom = (i: number): string[] | undefined => {
     if (!seen[i]) return undefined;
     const trail: string[] = [];
@@ -324,16 +399,16 @@ export function propagate(map: PhiMap): Propagation {
   for (let e = 0; e < flowEdges; e++) if (edgeCarriesPhi(e)) sends[edgeFrom[e]!] = 1;
 
   return {
-    holds: (id) => names(holds, nodeIndex(id) * W, false),
-    phiAt: (id) => names(holds, nodeIndex(id) * W, true),
-    holdsPhi: (id) => hasPhi(holds, nodeIndex(id) * W),
+    holds: (id) => names(holds[nodeIndex(id)]!, false),
+    phiAt: (id) => names(holds[nodeIndex(id)]!, true),
+    holdsPhi: (id) => sets.hasPhi(holds[nodeIndex(id)]!),
     carries: (flowId) => carriedNames(flowId, false),
     carriesPhi: (flowId) => edgeCarriesPhi(edgeOf(flowId)),
     phiCarried: (flowId) => carriedNames(flowId, true),
     dropped: (flowId) => {
       const e = edgeOf(flowId);
       const kept = new Set(carriedNames(flowId, true));
-      return names(holds, edgeFrom[e]! * W, true).filter((c) => !kept.has(c));
+      return names(holds[edgeFrom[e]!]!, true).filter((c) => !kept.has(c));
     },
     sendsPhi: (id) => sends[nodeIndex(id)] === 1,
     phiPathTo: (id) => phiPathFrom(nodeIndex(id)),
@@ -352,6 +427,6 @@ export function propagate(map: PhiMap): Propagation {
       const e = edgeOf(flowId);
       return edgeCarriesPhi(e) ? shownPath(edgeFrom[e]!, edgeTo[e]!) : undefined;
     },
-    phiHolders: ids.filter((_, i) => hasPhi(holds, i * W)),
+    phiHolders: ids.filter((_, i) => sets.hasPhi(holds[i]!)),
   };
 }

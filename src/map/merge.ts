@@ -23,13 +23,18 @@ export interface ValidFile {
   spec: MapFileSpec;
 }
 
+/** An id or name as a message quotes it: whole up to 40 characters, else its first 40 and "…" (a typo may be 30,000). */
+function q(text: string): string {
+  return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+}
+
 function where(ref: SourceRef): string {
   return formatLocation(locate(ref, 'key'));
 }
 
 function didYouMean(word: string, candidates: Candidates): string {
   const hint = closest(word, candidates);
-  return hint ? ` (did you mean "${hint}"?)` : '';
+  return hint ? ` (did you mean ${q(hint)}?)` : '';
 }
 
 // While merging, nodes and flows keep a reference into their parsed file for precise diagnostics; the merged map
@@ -59,7 +64,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
 
   const checkId = (id: string, ref: SourceRef, what: string): boolean => {
     if (ID_PATTERN.test(id)) return true;
-    report(ref, `${what} id "${id}" must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    report(ref, `${what} id ${q(id)} must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
     return false;
   };
 
@@ -75,7 +80,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     if (name !== undefined) {
       const ref = { source, path: typeof spec.system === 'string' ? ['system'] : ['system', 'name'] };
       if (system && system.value !== name) {
-        report(ref, `system is "${name}" here but "${system.value}" at ${where(system.ref)}: one map describes one system`, 'value');
+        report(ref, `system is ${q(name)} here but ${q(system.value)} at ${where(system.ref)}: one map describes one system`, 'value');
       } else system ??= { value: name, ref };
     }
     if (info) {
@@ -98,12 +103,12 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       const ref = { source, path: ['data_classes', id] };
       if (!checkId(id, ref, 'data class')) continue;
       if (BUILTIN_CLASSES.some((b) => b.id === id)) {
-        report(ref, `data class "${id}" is built in and cannot be redeclared`);
+        report(ref, `data class ${q(id)} is built in and cannot be redeclared`);
         continue;
       }
       const prev = classRefs.get(id);
       if (prev) {
-        report(ref, `data class "${id}" is declared twice: also at ${where(prev)}`);
+        report(ref, `data class ${q(id)} is declared twice: also at ${where(prev)}`);
         continue;
       }
       classRefs.set(id, ref);
@@ -115,7 +120,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       if (!checkId(id, ref, 'environment')) continue;
       const prev = environmentRefs.get(id);
       if (prev) {
-        report(ref, `environment "${id}" is declared twice: also at ${where(prev)}`);
+        report(ref, `environment ${q(id)} is declared twice: also at ${where(prev)}`);
         continue;
       }
       environmentRefs.set(id, ref);
@@ -126,7 +131,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       const ref = { source, path: ['accounts', id] };
       if (!checkId(id, ref, 'account')) continue;
       const prev = accounts.get(id);
-      if (prev) report(ref, `account "${id}" is declared twice: also at ${where(prev.ref)}`);
+      if (prev) report(ref, `account ${q(id)} is declared twice: also at ${where(prev.ref)}`);
       else accounts.set(id, { id, spec: account, at: anchorOf(ref, 'key'), ref });
     }
 
@@ -136,7 +141,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
         if (!checkId(id, ref, 'node')) continue;
         const prev = nodes.get(id);
         if (prev) {
-          report(ref, `duplicate id "${id}": also declared at ${where(prev.ref)} (ids are one namespace across vendors, services, stores and logs)`);
+          report(ref, `duplicate id ${q(id)}: also declared at ${where(prev.ref)} (ids are one namespace across vendors, services, stores and logs)`);
           continue;
         }
         nodes.set(id, { id, type: SECTION_TYPE[section], spec: nodeSpec, ref } as NodeInProgress);
@@ -153,7 +158,11 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       const prev = flowIds.get(id);
       if (prev) {
         const fix = flow.id === undefined ? `: give one of them an \`id:\` so findings can tell them apart` : '';
-        report(flow.id === undefined ? ref : { source, path: ['flows', index, 'id'] }, `flow "${id}" is declared twice, also at ${where(prev)}${fix}`, 'value');
+        report(
+          flow.id === undefined ? ref : { source, path: ['flows', index, 'id'] },
+          `flow ${q(id)} is declared twice, also at ${where(prev)}${fix}`,
+          'value',
+        );
         return;
       }
       flowIds.set(id, ref);
@@ -168,7 +177,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
   // A flow's own id must not name a node, or a finding's target would be ambiguous.
   for (const flow of flows) {
     if (flow.spec.id !== undefined && nodes.has(flow.id)) {
-      report({ source: flow.ref.source, path: [...flow.ref.path, 'id'] }, `flow id "${flow.id}" is also a node id: give the flow an id of its own`, 'value');
+      report({ source: flow.ref.source, path: [...flow.ref.path, 'id'] }, `flow id ${q(flow.id)} is also a node id: give the flow an id of its own`, 'value');
     }
   }
 
@@ -190,7 +199,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       if (!dataClasses.has(c)) {
         report(
           { source: ref.source, path: [...ref.path, i] },
-          `unknown data class "${c}"${didYouMean(c, idsOf('class'))}: declare it under data_classes: with phi: true or false`,
+          `unknown data class ${q(c)}${didYouMean(c, idsOf('class'))}: declare it under data_classes: with phi: true or false`,
           'value',
         );
       }
@@ -201,9 +210,9 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     if (target === undefined) return;
     const ref = { source: owner.ref.source, path: [...owner.ref.path, field] };
     const node = nodes.get(target);
-    if (!node) report(ref, `${field} names "${target}", which is not declared under ${section}:${didYouMean(target, idsOf(want))}`, 'value');
-    else if (node.type !== want) report(ref, `${field} must name a node under ${section}:, but "${target}" is a ${node.type}`, 'value');
-    else if (target === owner.id) report(ref, `${field} of "${owner.id}" names the node itself`, 'value');
+    if (!node) report(ref, `${field} names ${q(target)}, which is not declared under ${section}:${didYouMean(target, idsOf(want))}`, 'value');
+    else if (node.type !== want) report(ref, `${field} must name a node under ${section}:, but ${q(target)} is a ${node.type}`, 'value');
+    else if (target === owner.id) report(ref, `${field} of ${q(owner.id)} names the node itself`, 'value');
   };
 
   for (const node of nodes.values()) {
@@ -213,9 +222,9 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       (node.spec.subprocessors ?? []).forEach((sub, i) => {
         const ref = { source: node.ref.source, path: [...node.ref.path, 'subprocessors', i] };
         const target = nodes.get(sub);
-        if (!target) report(ref, `subprocessor "${sub}" is not declared under vendors:${didYouMean(sub, idsOf('vendor'))}`, 'value');
-        else if (target.type !== 'vendor') report(ref, `subprocessor "${sub}" must be a vendor, but it is a ${target.type}`, 'value');
-        else if (sub === node.id) report(ref, `vendor "${node.id}" names itself as its own subprocessor`, 'value');
+        if (!target) report(ref, `subprocessor ${q(sub)} is not declared under vendors:${didYouMean(sub, idsOf('vendor'))}`, 'value');
+        else if (target.type !== 'vendor') report(ref, `subprocessor ${q(sub)} must be a vendor, but it is a ${target.type}`, 'value');
+        else if (sub === node.id) report(ref, `vendor ${q(node.id)} names itself as its own subprocessor`, 'value');
       });
       continue;
     }
@@ -223,7 +232,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     if (spec.environment !== undefined && !environments.has(spec.environment)) {
       report(
         at('environment'),
-        `environment "${spec.environment}" is not declared under environments:${didYouMean(spec.environment, idsOf('environment'))}`,
+        `environment ${q(spec.environment)} is not declared under environments:${didYouMean(spec.environment, idsOf('environment'))}`,
         'value',
       );
     }
@@ -233,35 +242,35 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       if (!vendor) {
         report(
           at('hosting'),
-          `hosting names vendor "${hosting.vendor}", which is not declared under vendors:${didYouMean(hosting.vendor, idsOf('vendor'))}; declare it with its BAA, or write hosting: self`,
+          `hosting names vendor ${q(hosting.vendor)}, which is not declared under vendors:${didYouMean(hosting.vendor, idsOf('vendor'))}; declare it with its BAA, or write hosting: self`,
           'value',
         );
       } else if (vendor.type !== 'vendor') {
-        report(at('hosting'), `hosting must name a vendor, but "${hosting.vendor}" is a ${vendor.type}`, 'value');
+        report(at('hosting'), `hosting must name a vendor, but ${q(hosting.vendor)} is a ${vendor.type}`, 'value');
       } else if (hosting.service === '') {
-        report(at('hosting'), `hosting "${spec.hosting}" has no service after the slash: write VENDOR/SERVICE (aws/s3) or VENDOR`, 'value');
+        report(at('hosting'), `hosting ${q(spec.hosting ?? '')} has no service after the slash: write VENDOR/SERVICE (aws/s3) or VENDOR`, 'value');
       }
     }
     if (spec.account !== undefined && !accounts.has(spec.account)) {
       const known = accounts.size === 0 ? 'the map declares no accounts:' : `declared accounts: ${[...accounts.keys()].join(', ')}`;
       report(
         at('account'),
-        `account "${spec.account}" is not declared under accounts:${didYouMean(spec.account, prepareCandidates([...accounts.keys()]))} (${known})`,
+        `account ${q(spec.account)} is not declared under accounts:${didYouMean(spec.account, prepareCandidates([...accounts.keys()]))} (${known})`,
         'value',
       );
     } else if (spec.account === undefined && spec.resource !== undefined && accounts.size > 1) {
       report(
         at('resource'),
-        `"${node.id}" names a resource but no account, and the map declares ${accounts.size}: add account: (one of ${[...accounts.keys()].join(', ')})`,
+        `${q(node.id)} names a resource but no account, and the map declares ${accounts.size}: add account: (one of ${[...accounts.keys()].join(', ')})`,
       );
     }
     checkNodeRef(node, 'audit_log', 'log', 'logs');
     checkNodeRef(node, 'backup', 'store', 'stores');
     if (node.type === 'store' && node.spec.managed !== undefined && node.spec.kind !== 'device') {
-      report(at('managed'), `managed applies only to kind: device stores; "${node.id}" is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
+      report(at('managed'), `managed applies only to kind: device stores; ${q(node.id)} is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
     }
     if (node.type === 'log' && node.spec.review !== undefined && node.spec.kind !== 'audit') {
-      report(at('review'), `review applies only to kind: audit logs; "${node.id}" is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
+      report(at('review'), `review applies only to kind: audit logs; ${q(node.id)} is ${node.spec.kind ? `kind: ${node.spec.kind}` : 'of no kind'}`);
     }
   }
 
@@ -272,7 +281,7 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
       if (!nodes.has(id)) {
         report(
           { source: scopeRef.source, path: [...scopeRef.path, 'scope', i] },
-          `risk_analysis.scope names "${id}", which is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`,
+          `risk_analysis.scope names ${q(id)}, which is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`,
           'value',
         );
       }
@@ -284,10 +293,10 @@ export function mergeFiles(files: readonly ValidFile[]): { map: PhiMap; diagnost
     for (const end of ['from', 'to'] as const) {
       const id = flow[end];
       if (!nodes.has(id)) {
-        report(at(end), `flow ${end} "${id}" is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`, 'value');
+        report(at(end), `flow ${end} ${q(id)} is not a declared vendor, service, store or log${didYouMean(id, idsOf('node'))}`, 'value');
       }
     }
-    if (flow.from === flow.to) report(at('to'), `flow from "${flow.from}" to itself: a flow joins two different nodes`, 'value');
+    if (flow.from === flow.to) report(at('to'), `flow from ${q(flow.from)} to itself: a flow joins two different nodes`, 'value');
     checkClasses(flow.spec.data, at('data'));
   }
 

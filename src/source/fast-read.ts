@@ -368,6 +368,14 @@ interface FastRead {
   anchored: unknown[];
 }
 
+/** The longest scalar shared through the builder's pool (ids, enum values, class names are all far shorter). */
+const MAX_POOLED = 64;
+
+/** A string with storage of its own (not a view into a larger one, not a tree of concatenations). */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
 function builder(text: string): { feed(events: Event[], piece: Piece): void; finish(): FastRead } {
   const index: MapIndex = { rootOffset: NONE, sections: new Map() };
   const stack: Frame[] = [];
@@ -379,6 +387,19 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
   let documents = 0;
 
   const top = (): Frame | undefined => stack[stack.length - 1];
+  // Scalars as the map keeps them. One string per distinct short text: an id recurs in every flow and reference that
+  // names it. And no string that is a slice of the file: V8 makes a slice of 13 characters or more a view into its
+  // parent, so one kept description would keep the whole file (50 MB for a 50 MB map); such texts are copied.
+  const pool = new Map<string, string>();
+  const own = (s: string): string => {
+    if (s.length > MAX_POOLED) return flatCopy(s);
+    let kept = pool.get(s);
+    if (kept === undefined) {
+      kept = s.length < 13 ? s : flatCopy(s);
+      pool.set(kept, kept);
+    }
+    return kept;
+  };
   const anchored = (name: string, value: unknown): void => {
     const a: Anchored = { open: false, value, isMap: false, aliases: NO_ALIASES, uses: 0, cap: 1 };
     anchors.set(name, a);
@@ -627,7 +648,7 @@ function builder(text: string): { feed(events: Event[], piece: Piece): void; fin
       case EVENT_ID.SCALAR: {
         if (ev.tagStart !== NONE) decline('tag');
         const plain = ev.style === SCALAR_STYLE.PLAIN;
-        const raw = ev.valueStart === NONE ? '' : ev.fast ? text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(text, ev);
+        const raw = ev.valueStart === NONE ? '' : own(ev.fast ? text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(text, ev));
         const value = plain ? resolvePlain(raw) : raw;
         const frame = top();
         if (frame?.isMap && !frame.hasKey) {

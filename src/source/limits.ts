@@ -64,13 +64,52 @@ export function megabytes(bytes: number): string {
   return `${(bytes / MB).toFixed(1)} MB`;
 }
 
+/** A line's content ends with a block scalar's header: `key: |`, `- >-`, `|2 # note`. */
+const BLOCK_SCALAR_HEADER = /(?:^|[\s:-])[|>][-+1-9]{0,2}$/;
+/** A line's content ends a key with nothing after it but properties: `key:`, `key: &base`, `key: !!map`. */
+const OPENS_BELOW = /:(?:\s+[&!]\S*)*$/;
+
+/**
+ * What the content of line [col, end) leaves behind: a block scalar's header, a key with nothing after it, or
+ * neither. Most lines end in a plain character with no comment, and are told apart without copying the line.
+ */
+function lineEnding(text: string, col: number, end: number): 'scalar' | 'opens' | undefined {
+  let last = end - 1;
+  while (last >= col && (text.charCodeAt(last) === 0x20 || text.charCodeAt(last) === 0x0d)) last--;
+  const c = text.charCodeAt(last);
+  // Searches stay inside the line: a file of one long line must not be searched once per line.
+  let comment = false;
+  for (let i = col; i <= last && !comment; i++) comment = text.charCodeAt(i) === 0x23; // #
+  let word = last;
+  while (word >= col && text.charCodeAt(word) !== 0x20) word--;
+  const property = text.charCodeAt(word + 1) === 0x26 || text.charCodeAt(word + 1) === 0x21; // & or !
+  const plain = c !== 0x3a && c !== 0x7c && c !== 0x3e && c !== 0x2d && c !== 0x2b && !(c >= 0x31 && c <= 0x39); // : | > - + 1-9
+  if (!comment && plain && !property) return undefined;
+  const body = lineBody(text, col, end);
+  if (BLOCK_SCALAR_HEADER.test(body)) return 'scalar';
+  return OPENS_BELOW.test(body) ? 'opens' : undefined;
+}
+
+/** The content of line [col, end) without its trailing comment and spaces. */
+function lineBody(text: string, col: number, end: number): string {
+  let line = text.slice(col, end);
+  const hash = line.indexOf(' #');
+  if (hash >= 0) line = line.slice(0, hash);
+  return line.trimEnd();
+}
+
 /**
  * The first line longer than `maxLine` (its offset and length), or the first block mapping or list nested deeper
- * than MAX_BLOCK_DEPTH, in one pass. Depth is read from indentation: each line opens a level deeper than the lines
- * above it that are less indented, and each `- ` that starts a line's content opens one more.
+ * than MAX_BLOCK_DEPTH, in one pass. Depth is read from indentation: a line more indented than the one above opens a
+ * level when that line left something open (`key:`, `- `, `? `), and each `- ` that starts a line's content opens
+ * one more. A more indented line under anything else continues a scalar, and the lines of a block scalar (`|`, `>`)
+ * are text: neither opens a level, however they are indented.
  */
 export function shapeProblem(text: string, maxLine: number): { kind: 'line'; offset: number; length: number } | { kind: 'depth'; offset: number } | undefined {
   const indents: number[] = [];
+  let opens = true;
+  // While >= 0: lines indented more than this are a block scalar's text.
+  let scalarAbove = -1;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
@@ -79,19 +118,27 @@ export function shapeProblem(text: string, maxLine: number): { kind: 'line'; off
     let col = start;
     while (col < end && text.charCodeAt(col) === 0x20) col++;
     const c = text.charCodeAt(col);
-    // Blank and comment lines open nothing.
-    if (col < end && c !== 0x23 && c !== 0x0d) {
-      let at = col - start;
-      while (indents.length > 0 && indents[indents.length - 1]! >= at) indents.pop();
-      indents.push(at);
-      // `- - - x`: each `- ` opens a list inside the last.
-      while (text.charCodeAt(col) === 0x2d && (text.charCodeAt(col + 1) === 0x20 || col + 1 === end)) {
-        col += 2;
-        while (col < end && text.charCodeAt(col) === 0x20) col++;
-        at = col - start;
-        indents.push(at);
+    const indent = col - start;
+    // Blank and comment lines open nothing; neither do the lines of a block scalar.
+    if (col < end && c !== 0x23 && c !== 0x0d && !(scalarAbove >= 0 && indent > scalarAbove)) {
+      scalarAbove = -1;
+      const deeper = indents.length > 0 && indent > indents[indents.length - 1]!;
+      if (!deeper || opens) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+        opens = false;
+        // `- - - x`: each `- ` opens a list inside the last; a bare `-` or `?` leaves its entry open below.
+        while ((c === 0x2d || c === 0x3f) && text.charCodeAt(col) === c && (text.charCodeAt(col + 1) === 0x20 || col + 1 === end)) {
+          col += 2;
+          while (col < end && text.charCodeAt(col) === 0x20) col++;
+          indents.push(col - start);
+          opens = col >= end;
+        }
+        if (indents.length > MAX_BLOCK_DEPTH) return { kind: 'depth', offset: col };
       }
-      if (indents.length > MAX_BLOCK_DEPTH) return { kind: 'depth', offset: col };
+      const ending = lineEnding(text, col, end);
+      if (ending === 'scalar') scalarAbove = indent;
+      else if (ending === 'opens') opens = true;
     }
     start = end + 1;
   }

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { propagate } from '../../src/graph/propagate.js';
+import { loadMap } from '../../src/map/load.js';
 import { CLI } from '../support/cli.js';
 
 const dirs: string[] = [];
@@ -117,6 +119,46 @@ describe('PHI paths (cause 7)', () => {
   }, 150_000);
 });
 
+/** `classes` declared classes (every third one PHI); `n` services in a cycle, n0 holding `held` of the classes. */
+function manyClasses(classes: number, n: number, held: readonly number[]): string {
+  const out = [HEAD, 'data_classes:\n'];
+  for (let i = 0; i < classes; i++) out.push(`  c${i}: { phi: ${i % 3 === 0} }\n`);
+  out.push(`services:\n  n0: { data: [${held.map((i) => `c${i}`).join(', ')}] }\n`);
+  for (let i = 1; i < n; i++) out.push(`  n${i}: {}\n`);
+  out.push('flows:\n');
+  for (let i = 0; i + 1 < n; i++) out.push(`  - { from: n${i}, to: n${i + 1} }\n`);
+  out.push(`  - { from: n${n - 1}, to: n0 }\n`);
+  return out.join('');
+}
+
+describe('class sets (cause 7)', () => {
+  it('a map whose PHI includes the 32nd class or beyond reaches its fixed point (bit 31 compared as unsigned)', () => {
+    // Two classes are built in, so c29 is the 32nd class and c61 the 64th: bit 31 of a word. Signed and unsigned
+    // views of that bit once made every comparison a change, so PHI went round the cycle for ever.
+    const dir = mapDir(manyClasses(70, 200, [0, 29, 30, 61, 63, 69]));
+    const out = path.join(dir, 'report.json');
+    const r = run(['scan', '--format', 'json', '--output', out], dir, { timeout: 30_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { findings: { target: string; phi: string[] }[] };
+    const last = report.findings.find((f) => f.target === 'n199');
+    // Every third class is PHI: c0, c30, c63 and c69 are; c29 and c61 are not.
+    expect(last?.phi).toEqual(['c0', 'c30', 'c63', 'c69']);
+  }, 45_000);
+
+  it('class sets take memory by distinct set, not by nodes times classes (10,000 classes, 30,000 nodes)', () => {
+    // As one bitset per node and per flow, these sets took 30,000 x 313 words twice plus 30,000 x 313 again: 113 MB.
+    const dir = mapDir(manyClasses(10_000, 30_000, [0, 5_000, 9_999]));
+    const map = loadMap(['phi-map.yaml'], { cwd: dir });
+    const before = process.memoryUsage().arrayBuffers;
+    const phi = propagate(map);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(phi.phiAt('n29999')).toEqual(['c0', 'c9999']);
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
+  }, 60_000);
+});
+
 describe('stated limits (cause 8)', () => {
   const svc = 'services:\n  api: { data: [phi] }\n';
 
@@ -155,6 +197,21 @@ describe('stated limits (cause 8)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/nested more than 128 levels deep/);
     expect(r.stderr).not.toMatch(/call stack/);
+  }, 30_000);
+
+  it('text that steps right line by line is no nesting: block scalars and scalar continuations pass', () => {
+    const literal = ['    description: |\n'];
+    const folded = ['    description: >-  # a comment\n'];
+    for (let i = 0; i < 300; i++) {
+      literal.push(`      ${' '.repeat(i)}step ${i}:\n`);
+      folded.push(`      ${' '.repeat(i)}more\n`);
+    }
+    const plain = ['    description: a plain scalar\n'];
+    for (let i = 0; i < 300; i++) plain.push(`      ${' '.repeat(i)}continued\n`);
+    const text = `${HEAD}services:\n  api:\n${literal.join('')}    data: [phi]\n  worker:\n${folded.join('')}  job:\n${plain.join('')}`;
+    const r = run(['validate'], mapDir(text), { timeout: 20_000 });
+    expect(r.stderr).not.toMatch(/nested more than/);
+    expect(r.status).toBe(0);
   }, 30_000);
 
   it('aliases that expand past the limit under the alias count are refused (16 million values from 70 KB)', () => {
