@@ -247,6 +247,13 @@ describe('phi-audit rules', () => {
     const r = cli(['rules', 'transmission-tls']);
     expect(r.status).toBe(0);
     for (const heading of ['Severity:', 'Citations:', 'Applies to:', 'Check:', 'Why:', 'Fix:']) expect(r.stdout).toContain(heading);
+    expect(r.stdout).toMatch(/^Accepting: +a map's accepted: entry may accept/m);
+  });
+
+  it('says when a rule is not acceptable', () => {
+    const r = cli(['rules', 'baa-signed']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Accepting: +not acceptable: a map's accepted: entry may not accept its findings/m);
   });
 
   it('suggests the closest id for a typo, exit 2', () => {

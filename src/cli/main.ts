@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The CLI: thin commands over the library. Each command's module loads only when that command runs. */
 import { writeSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { describeFormats } from '../format/registry.js';
@@ -226,24 +225,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-/**
- * How far V8 lets the heap grow past what the last full collection kept, in percent. Its own choice is up to 4
- * times when collecting is cheap, which for a 50 MB map (about 450 MB kept while findings are written) means peaks
- * from 1.0 to 1.25 GiB, swinging from run to run; 30% keeps that scan near 800 MiB at the same speed (`npm run bench`,
- * bench/README.md "Large map"). Set for this process only, before anything is read: the library never touches process-wide settings.
- */
-const HEAP_GROWING_PERCENT = 30;
-
-function boundHeapGrowth(): void {
-  try {
-    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  } catch {
-    // A runtime that refuses the flag grows the heap its own way: slower to collect, same results.
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
-  boundHeapGrowth();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

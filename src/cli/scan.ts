@@ -18,6 +18,7 @@ import { formatBaseline } from '../triage/baseline.js';
 import { describeSettings, loadConfig, type OutputSpec, resolveSettings, type ScanFlagValues, type ScanSettings } from './config.js';
 import { type CliEnv, readEnv } from './env.js';
 import { EXIT, type ExitCode, exitForReport } from './exit.js';
+import { boundHeapGrowth } from './heap.js';
 import type { LiveFlags } from './live.js';
 import { emit, useColor } from './output.js';
 import { findRepoRoot, toolHomepage } from './repo-root.js';
@@ -155,6 +156,7 @@ async function writeSeveral(
 }
 
 export async function scanCommand(paths: string[], flags: ScanFlags): Promise<ExitCode> {
+  boundHeapGrowth();
   const env = readEnv();
   const mib = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   const onStage = env.timing ? (stage: string, ms: number) => process.stderr.write(`timing: ${stage} ${ms.toFixed(0)} ms, rss ${mib()} MiB\n`) : undefined;

@@ -34,8 +34,8 @@ export function toEvidence(fact: Fact): Evidence {
   };
 }
 
-/** What a finding's acceptance says (PHI-MAP 1.1 section 4), as the finding carries it. */
-export interface FindingAcceptance {
+/** What an entry of the map's `accepted:` list says (PHI-MAP 1.1 section 4). */
+export interface AcceptanceTerms {
   readonly reason: string;
   readonly owner?: string | undefined;
   /** YYYY-MM-DD */
@@ -45,6 +45,10 @@ export interface FindingAcceptance {
   readonly ticket?: string | undefined;
   /** The documented alternative measure, for an addressable implementation specification. */
   readonly alternative?: string | undefined;
+}
+
+/** A finding's acceptance, as the finding carries it. */
+export interface FindingAcceptance extends AcceptanceTerms {
   /** The entry's `finding:` pattern (RULE@TARGET, TARGET may be a glob) and where the entry is. */
   readonly pattern: string;
   readonly location: Position;

@@ -17,7 +17,7 @@
 
 import type { LiveSummary } from '../enrich/enricher.js';
 import type { Provenance } from '../enrich/facts.js';
-import type { Evidence, FindingAcceptance, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
+import type { AcceptanceTerms, Evidence, FindingAcceptance, FindingStatus, RuleOutcome } from '../evaluate/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetType } from '../rules/schema.js';
 import { type Diagnostic, formatDiagnostic, formatLocation } from '../source/diagnostics.js';
 import type { Position } from '../source/positions.js';
@@ -95,18 +95,12 @@ export interface ReportFinding {
 }
 
 /** One entry of the map's `accepted:` list and what became of it on `as_of`. */
-export interface AcceptanceReport {
+export interface AcceptanceReport extends AcceptanceTerms {
   /** The `finding:` pattern, RULE@TARGET (TARGET may be a glob). */
   readonly finding: string;
   /** active: accepts the findings in `matches`; expired: `expires` is before as_of, accepts nothing (the findings it
    * names count again); stale: matches no finding of this run (fixed, renamed, or a typo). */
   readonly state: 'active' | 'expired' | 'stale';
-  readonly reason: string;
-  readonly owner?: string | undefined;
-  readonly approved?: string | undefined;
-  readonly expires?: string | undefined;
-  readonly ticket?: string | undefined;
-  readonly alternative?: string | undefined;
   /** Finding ids matched: accepted when active, no longer accepted when expired; empty when stale. */
   readonly matches: readonly string[];
   readonly location: Position;

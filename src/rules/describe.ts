@@ -45,6 +45,7 @@ export function ruleDoc(r: LoadedRule): string {
     ...(a.when ? [`When:        ${describeCheck(a.when, '')}`] : []),
     `Check:       ${describeCheck(r.check, '')}`,
     `Source:      ${escapeTerminal(r.file)}`,
+    `Accepting:   ${r.acceptable === false ? "not acceptable: a map's accepted: entry may not accept its findings (an exposure to remove, not a risk to document)" : "a map's accepted: entry may accept its findings (with a reason, owner and expiry)"}`,
     '',
     'Why:',
     `  ${one(r.rationale)}`,
