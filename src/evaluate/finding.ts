@@ -115,7 +115,7 @@ interface Triaged {
  * that could not be read where the rule has no message for that, says so in words of its own.
  */
 function messageOf(compiled: CompiledRule, facts: TargetFacts, reason: string | undefined, args: Readonly<Record<string, string | number>>): string {
-  const { id, type } = facts.target;
+  const { id } = facts.target;
   if (reason === 'error') {
     return `the check for rule ${compiled.rule.id} could not run on ${id} (${String(args.error)}), so this safeguard is unverified`;
   }
@@ -123,7 +123,7 @@ function messageOf(compiled: CompiledRule, facts: TargetFacts, reason: string | 
     return `${id}: ${String(args.field)} could not be read from the live system (${String(args.error)}), so this safeguard is not established`;
   }
   const template = (reason !== undefined ? compiled.messages.get(reason) : undefined) ?? compiled.fallback;
-  return render(template, { id, type }, facts, args);
+  return render(template, facts, args);
 }
 
 /**

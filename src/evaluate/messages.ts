@@ -49,12 +49,9 @@ export function compileRule(rule: LoadedRule): CompiledRule {
   return { rule, cite: rule.cite.map(citationText), remediation: rule.remediation.trim(), messages, fallback };
 }
 
-export function render(
-  template: Template,
-  target: { id: string; type: string },
-  facts: TargetFacts,
-  args: Record<string, string | number> | undefined,
-): string {
+/** The template filled from the check's arguments, then from the target's facts. */
+export function render(template: Template, facts: TargetFacts, args: Readonly<Record<string, string | number>>): string {
+  const { target } = facts;
   let out = '';
   for (const part of template) {
     if (typeof part === 'string') {
@@ -62,7 +59,7 @@ export function render(
       continue;
     }
     const key = part.key;
-    let v: string | number | undefined = args && Object.hasOwn(args, key) ? args[key] : undefined;
+    let v: string | number | undefined = Object.hasOwn(args, key) ? args[key] : undefined;
     if (v === undefined) {
       if (key === 'target') v = target.id;
       else if (key === 'type') v = target.type;

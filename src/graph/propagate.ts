@@ -57,6 +57,12 @@ const DEIDENTIFY = 1;
 /** A flow that declares `data:` carries exactly that, whatever its source holds. */
 const FIXED = 2;
 
+/** `bits` with the bit of each class index set. */
+function setBits(bits: Uint32Array, indexes: Iterable<number>): Uint32Array {
+  for (const i of indexes) bits[i >>> 5]! |= 1 << (i & 31);
+  return bits;
+}
+
 /** Past this many remembered unions, the memo starts again (it only saves work; the sets stay interned). */
 const MAX_MEMO = 1 << 20;
 
@@ -88,10 +94,6 @@ class ClassSets {
     this.intern(this.#scratch); // 0: the empty set
   }
 
-  get count(): number {
-    return this.#count;
-  }
-
   /** The number of the set in `bits` (W words), adding it when new. */
   intern(bits: Uint32Array): number {
     const w = this.#w;
@@ -119,9 +121,7 @@ class ClassSets {
 
   /** The set of these class indexes. */
   of(indexes: Iterable<number>): number {
-    const bits = this.#scratch.fill(0);
-    for (const i of indexes) bits[i >>> 5]! |= 1 << (i & 31);
-    return this.intern(bits);
+    return this.intern(setBits(this.#scratch.fill(0), indexes));
   }
 
   hasPhi(set: number): boolean {
@@ -188,12 +188,11 @@ export function propagate(map: PhiMap): Propagation {
       if (i !== undefined) yield i;
     }
   };
-  const mask = (classes: Iterable<number>): Uint32Array => {
-    const out = new Uint32Array(W);
-    for (const i of classes) out[i >>> 5]! |= 1 << (i & 31);
-    return out;
-  };
-  const sets = new ClassSets(W, mask(indexesOf(classIds.filter((c) => map.dataClasses.get(c)?.phi))), mask(indexesOf(['deidentified'])));
+  const sets = new ClassSets(
+    W,
+    setBits(new Uint32Array(W), indexesOf(classIds.filter((c) => map.dataClasses.get(c)?.phi))),
+    setBits(new Uint32Array(W), indexesOf(['deidentified'])),
+  );
 
   // Edges in a fixed order: flows as declared, then each node's subprocessors, backup and hosting.
   const from: number[] = [];
